@@ -1,0 +1,16 @@
+using Overlay.Dataplane.Buffers;
+
+namespace Overlay.Dataplane.Ports;
+
+/// <summary>The inside: an endpoint's Ethernet port (a TAP device, or a fake in tests).</summary>
+public interface IInsidePort
+{
+    /// <summary>Reads frames until none is ready or <paramref name="batch"/> is full. Each frame goes into a
+    /// buffer rented from <paramref name="pool"/> at offset <see cref="PacketBufferPool.Headroom"/>; the batch
+    /// owns the buffers. Returns how many frames were appended (0 when nothing was ready).</summary>
+    int Read(PacketBufferPool pool, PacketBatch batch);
+
+    /// <summary>Writes every frame of <paramref name="batch"/>. Borrowed: the caller keeps the buffers.
+    /// Returns how many frames were written; the rest were dropped by the device.</summary>
+    int Write(PacketBufferPool pool, PacketBatch batch);
+}
