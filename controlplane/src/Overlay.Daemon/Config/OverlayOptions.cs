@@ -1,0 +1,88 @@
+namespace Overlay.Daemon.Config;
+
+// The config file's shape (JSON, camelCase keys). Bound strictly: an unknown key is an error.
+// Validation (ConfigValidator) turns it into a DaemonConfig with parsed addresses, or names the bad key.
+
+public sealed class OverlayOptions
+{
+    public NodeOptions Node { get; set; } = new();
+    public UnderlayOptions Underlay { get; set; } = new();
+    public ControlOptions Control { get; set; } = new();
+    public DataplaneOptions Dataplane { get; set; } = new();
+    public List<NetworkOptions> Networks { get; set; } = [];
+}
+
+public sealed class NodeOptions
+{
+    /// <summary>This host's name (logs, gossip later). Defaults to the machine name.</summary>
+    public string? Name { get; set; }
+}
+
+public sealed class UnderlayOptions
+{
+    /// <summary>This host's VTEP addresses: at most one IPv4 and one IPv6. Required.</summary>
+    public List<string> Addresses { get; set; } = [];
+    /// <summary>VXLAN UDP port (the kernel's dstport). IANA 4789; the kernel's own default is 8472.</summary>
+    public int Port { get; set; } = 4789;
+    /// <summary>Underlay MTU; by default read from the interface that holds the first address.</summary>
+    public int? Mtu { get; set; }
+    /// <summary>Outer source port range (the kernel's srcport MIN MAX).</summary>
+    public int SrcPortMin { get; set; } = 49152;
+    public int SrcPortMax { get; set; } = 65535;
+    /// <summary>"auto" (64), "inherit" or 1..255.</summary>
+    public string Ttl { get; set; } = "auto";
+    /// <summary>"inherit" or 0..255 (ECN bits always follow the inner packet, RFC 6040).</summary>
+    public string Tos { get; set; } = "0";
+    /// <summary>"unset", "set" or "inherit".</summary>
+    public string Df { get; set; } = "unset";
+    /// <summary>IPv6 outer flow label, 0..1048575.</summary>
+    public int FlowLabel { get; set; }
+    /// <summary>Outer UDP checksum over IPv4 (the kernel's udpcsum).</summary>
+    public bool UdpChecksum { get; set; } = true;
+    /// <summary>Send zero UDP checksums over IPv6 (udp6zerocsumtx). Zero checksums are always accepted.</summary>
+    public bool Udp6ZeroChecksumTx { get; set; }
+    /// <summary>VXLAN header bits tolerated on receive besides the I flag and VNI, as a hex mask (the kernel's reserved_bits).</summary>
+    public string ReservedBits { get; set; } = "0x0";
+}
+
+public sealed class ControlOptions
+{
+    /// <summary>The unix socket overlayctl talks to (mode 0600).</summary>
+    public string Socket { get; set; } = "/run/overlay/overlayd.sock";
+}
+
+public sealed class DataplaneOptions
+{
+    /// <summary>Packets per batch (recvmmsg/sendmmsg and TAP reads).</summary>
+    public int BatchSize { get; set; } = 64;
+    /// <summary>Packet buffers in the pool.</summary>
+    public int Buffers { get; set; } = 4096;
+}
+
+public sealed class NetworkOptions
+{
+    public string? Name { get; set; }
+    public int? Vni { get; set; }
+    public bool Learning { get; set; } = true;
+    public int AgeingSeconds { get; set; } = 300;
+    public int MaxAddresses { get; set; }
+    /// <summary>Remote VTEPs that receive broadcast, multicast and unknown unicast (head-end replication).</summary>
+    public List<string> Flood { get; set; } = [];
+    public List<EndpointOptions> Endpoints { get; set; } = [];
+}
+
+public sealed class EndpointOptions
+{
+    public string? Name { get; set; }
+    /// <summary>Create the TAP inside this network namespace (a name under /var/run/netns or a path).</summary>
+    public string? Netns { get; set; }
+    /// <summary>The interface name the endpoint sees (default eth0 in a netns, else the endpoint name).</summary>
+    public string? Ifname { get; set; }
+    /// <summary>Attach to an existing persistent TAP with this name instead of creating one.</summary>
+    public string? Tap { get; set; }
+    public string? Mac { get; set; }
+    /// <summary>Default: underlay MTU - 50 (IPv4 underlay) or - 70 (IPv6).</summary>
+    public int? Mtu { get; set; }
+    /// <summary>Addresses with prefix to put on the endpoint's interface, e.g. 198.19.0.1/24.</summary>
+    public List<string> Addresses { get; set; } = [];
+}

@@ -1,0 +1,158 @@
+using Overlay.Control;
+using Overlay.Daemon.Dataplane;
+using Overlay.Dataplane.Bridging;
+using Overlay.Dataplane.Counters;
+using Overlay.Dataplane.Switching;
+using Overlay.Packets;
+
+namespace Overlay.Daemon.Control;
+
+/// <summary>Answers overlayctl: every read or change of the switch runs on the switch worker's thread.</summary>
+public sealed class ControlHandler(DataplaneHost dataplane) : IControlHandler
+{
+    private Task<T> OnWorker<T>(Func<VxlanSwitch, T> work)
+    {
+        var worker = dataplane.Worker ?? throw new InvalidOperationException("the dataplane is not running");
+        return worker.InvokeAsync(work);
+    }
+
+    public Task<IReadOnlyList<FdbEntryDto>> FdbShowAsync(FdbFilter filter, CancellationToken cancellationToken)
+    {
+        MacAddress? mac = filter.Mac is null ? null : ParseMac(filter.Mac);
+        IpAddr? dst = filter.Dst is null ? null : ParseIp(filter.Dst);
+        return OnWorker<IReadOnlyList<FdbEntryDto>>(sw =>
+        {
+            var list = new List<FdbEntryDto>();
+            foreach (var network in sw.Networks)
+            {
+                if (!NetworkMatches(network, filter)) continue;
+                foreach (var r in sw.FdbShow(network))
+                {
+                    if (filter.Port is not null && r.Port != filter.Port) continue;
+                    if (mac is not null && r.Mac != mac.Value) continue;
+                    if (dst is not null && r.Remote != dst.Value) continue;
+                    list.Add(new FdbEntryDto(r.Vni, r.Network, r.Mac.ToString(), r.Port, r.Remote.IsNone ? null : r.Remote.ToString(),
+                        KindName(r.Kind), r.SinceUpdated?.TotalSeconds, r.SinceUsed?.TotalSeconds));
+                }
+            }
+            return list;
+        });
+    }
+
+    public Task<ControlResult> FdbChangeAsync(FdbChangeDto change, CancellationToken cancellationToken)
+    {
+        if (!MacAddress.TryParse(change.Mac, out var mac)) return Task.FromResult(ControlResult.Failure($"'{change.Mac}' is not a MAC address"));
+        IpAddr remote = default;
+        if (change.Dst is not null && !IpAddr.TryParse(change.Dst, out remote)) return Task.FromResult(ControlResult.Failure($"'{change.Dst}' is not an IP address"));
+        if (!TryKind(change.Kind, out var kind)) return Task.FromResult(ControlResult.Failure($"'{change.Kind}' is not static, permanent or dynamic"));
+        return OnWorker(sw =>
+        {
+            var network = sw.FindNetwork(change.Network);
+            if (network is null) return ControlResult.Failure($"no network '{change.Network}'");
+            if (change.Op == "del")
+            {
+                return Result(sw.FdbDelete(network, mac, remote), $"no entry {mac}{(remote.IsNone ? "" : $" dst {remote}")} in {network.Name}");
+            }
+            FdbChange? op = change.Op switch { "add" => FdbChange.Add, "append" => FdbChange.Append, "replace" => FdbChange.Replace, _ => null };
+            if (op is null) return ControlResult.Failure($"'{change.Op}' is not add, append, replace or del");
+            SwitchPort? port = null;
+            if (change.Port is not null)
+            {
+                port = network.Ports.FirstOrDefault(p => p.Name == change.Port);
+                if (port is null) return ControlResult.Failure($"no port '{change.Port}' in network {network.Name}");
+            }
+            if ((port is null) == remote.IsNone) return ControlResult.Failure("give exactly one of a port and a dst");
+            if (mac.IsZero && port is not null) return ControlResult.Failure("the all-zeros MAC (flood list) takes a dst, not a port");
+            if (!mac.IsZero && mac.IsMulticast && port is not null) return ControlResult.Failure($"{mac} is a group address");
+            if (remote.IsV4 ? sw.Settings.LocalV4.IsNone : !remote.IsNone && sw.Settings.LocalV6.IsNone)
+                return ControlResult.Failure($"no underlay address of {remote}'s family");
+            return Result(sw.FdbUpdate(network, op.Value, mac, port, remote, kind), $"{mac} already has an entry in {network.Name} (use replace or append)");
+        });
+    }
+
+    public Task<ControlResult> FdbFlushAsync(FdbFlushDto flush, CancellationToken cancellationToken)
+    {
+        IpAddr remote = default;
+        if (flush.Filter.Dst is not null && !IpAddr.TryParse(flush.Filter.Dst, out remote)) return Task.FromResult(ControlResult.Failure($"'{flush.Filter.Dst}' is not an IP address"));
+        return OnWorker(sw =>
+        {
+            int removed = 0;
+            bool any = false;
+            foreach (var network in sw.Networks)
+            {
+                if (!NetworkMatches(network, flush.Filter)) continue;
+                any = true;
+                SwitchPort? port = null;
+                if (flush.Filter.Port is not null)
+                {
+                    port = network.Ports.FirstOrDefault(p => p.Name == flush.Filter.Port);
+                    if (port is null) continue;
+                }
+                removed += sw.FdbFlush(network, port, remote, flush.IncludeStatic);
+            }
+            return any ? ControlResult.Success(removed) : ControlResult.Failure("no network matches");
+        });
+    }
+
+    public Task<IReadOnlyList<PortDto>> PortsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PortDto>>(dataplane.PortInfos.Select(p => new PortDto(
+            p.Port.Name, p.Port.Network.Name, p.Port.Network.Vni, p.Attached ? "tap-attached" : "tap",
+            p.Endpoint.Netns, p.Endpoint.AttachTap ?? p.Endpoint.Ifname, p.Attached ? null : p.Endpoint.Mac.ToString(), p.Port.Mtu)).ToList());
+
+    public Task<IReadOnlyList<NetworkDto>> NetworksAsync(CancellationToken cancellationToken) =>
+        OnWorker<IReadOnlyList<NetworkDto>>(sw => sw.Networks.Select(n => new NetworkDto(
+            n.Name, n.Vni, n.Settings.Learning, n.Settings.Ageing.TotalSeconds, n.Settings.MaxAddresses, n.Fdb.Count,
+            n.Fdb.FloodList.Select(r => r.ToString()).ToList(), n.Ports.Select(p => p.Name).ToList())).ToList());
+
+    public Task<StatsDto> StatsAsync(CancellationToken cancellationToken)
+    {
+        var sw = dataplane.Switch ?? throw new InvalidOperationException("the dataplane is not running");
+        // Counters are plain 64-bit fields with one writer: reading them from here is safe and never blocks the worker.
+        return Task.FromResult(new StatsDto(
+            sw.Ports.Select(p => Counters(p.Name, p.Counters)).ToList(),
+            sw.Networks.Select(n => Counters(n.Name, n.Counters)).ToList(),
+            Counters("underlay", sw.Underlay)));
+    }
+
+    private static CountersDto Counters(string name, TrafficCounters c)
+    {
+        var drops = new Dictionary<string, long>();
+        for (int i = 0; i < DropReasons.Count; i++)
+        {
+            long d = Volatile.Read(ref c.Drops[i]);
+            if (d != 0) drops[DropReasons.Name((DropReason)i)] = d;
+        }
+        return new CountersDto(name, Volatile.Read(ref c.RxPackets), Volatile.Read(ref c.RxBytes), Volatile.Read(ref c.TxPackets), Volatile.Read(ref c.TxBytes), drops);
+    }
+
+    private static bool NetworkMatches(SwitchNetwork network, FdbFilter filter) =>
+        (filter.Vni is null || network.Vni == filter.Vni) && (filter.Network is null || network.Name == filter.Network || network.Vni.ToString(System.Globalization.CultureInfo.InvariantCulture) == filter.Network);
+
+    private static ControlResult Result(FdbResult result, string existsMessage) => result switch
+    {
+        FdbResult.Ok => ControlResult.Success(1),
+        FdbResult.Exists => ControlResult.Failure(existsMessage),
+        FdbResult.NotFound => ControlResult.Failure(existsMessage),
+        FdbResult.Full => ControlResult.Failure("the forwarding table is full (maxAddresses)"),
+        _ => ControlResult.Failure("invalid request"),
+    };
+
+    private static bool TryKind(string text, out FdbEntryKind kind)
+    {
+        kind = text switch { "static" => FdbEntryKind.Static, "dynamic" => FdbEntryKind.Dynamic, _ => FdbEntryKind.Permanent };
+        return text is "static" or "dynamic" or "permanent";
+    }
+
+    private static string KindName(FdbEntryKind kind) => kind switch
+    {
+        FdbEntryKind.Dynamic => "dynamic",
+        FdbEntryKind.Static => "static",
+        _ => "permanent",
+    };
+
+    private static MacAddress ParseMac(string text) =>
+        MacAddress.TryParse(text, out var m) ? m : throw new ArgumentException($"'{text}' is not a MAC address");
+
+    private static IpAddr ParseIp(string text) =>
+        IpAddr.TryParse(text, out var a) ? a : throw new ArgumentException($"'{text}' is not an IP address");
+}

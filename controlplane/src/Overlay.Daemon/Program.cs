@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Overlay.Daemon;
+
+return await DaemonCommand.Create().Parse(args).InvokeAsync();

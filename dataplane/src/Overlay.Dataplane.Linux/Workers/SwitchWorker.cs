@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using Overlay.Dataplane.Buffers;
+using Overlay.Dataplane.Linux.Polling;
+using Overlay.Dataplane.Switching;
+
+namespace Overlay.Dataplane.Linux.Workers;
+
+/// <summary>
+/// The thread that owns a <see cref="VxlanSwitch"/>: waits on its TAPs and underlay sockets with epoll and runs
+/// each ready batch to completion (read, switch, flush). The control path never touches the switch directly: it
+/// posts work with <see cref="InvokeAsync{T}"/>, run between batches, so the switch keeps one writer.
+/// </summary>
+public sealed partial class SwitchWorker : IDisposable
+{
+    private const int WakeData = int.MaxValue;
+    private const int UnderlayData = -1;
+
+    private readonly VxlanSwitch _switch;
+    private readonly Epoll _epoll;
+    private readonly EventFd _wake = new();
+    private readonly ConcurrentQueue<Action> _commands = new();
+    private readonly PacketBatch _rx;
+    private readonly Ports.IOutsidePort _outside;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _ageInterval;
+    private readonly Action<Exception>? _onError;
+    private Thread? _thread;
+    private volatile bool _stopping;
+
+    /// <param name="tapFds">The file descriptor of each switch port, by port index.</param>
+    /// <param name="underlayFds">The receive sockets of the underlay.</param>
+    public SwitchWorker(VxlanSwitch sw, Ports.IOutsidePort outside, IReadOnlyList<int> tapFds, IReadOnlyList<int> underlayFds,
+        TimeProvider time, int batchSize, Action<Exception>? onError = null, TimeSpan? ageInterval = null)
+    {
+        _switch = sw;
+        _outside = outside;
+        _time = time;
+        _onError = onError;
+        _ageInterval = ageInterval ?? TimeSpan.FromSeconds(10); // the kernel's FDB_AGE_INTERVAL
+        _rx = new PacketBatch(batchSize);
+        _epoll = new Epoll(tapFds.Count + underlayFds.Count + 1);
+        for (int i = 0; i < tapFds.Count; i++) _epoll.Add(tapFds[i], i);
+        foreach (int fd in underlayFds) _epoll.Add(fd, UnderlayData);
+        _epoll.Add(_wake.Fd, WakeData);
+    }
+
+    /// <summary>Batches processed, for tests and stats.</summary>
+    public long Batches { get; private set; }
+    public long Errors { get; private set; }
+
+    public void Start()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = "overlay-switch" };
+        _thread.Start();
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the worker's thread between batches.</summary>
+    public Task<T> InvokeAsync<T>(Func<VxlanSwitch, T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_thread is null || _stopping)
+        {
+            // Not running: nothing else touches the switch, so run here.
+            try { done.SetResult(work(_switch)); }
+            catch (Exception e) { done.SetException(e); }
+            return done.Task;
+        }
+        _commands.Enqueue(() =>
+        {
+            try { done.SetResult(work(_switch)); }
+            catch (Exception e) { done.SetException(e); }
+        });
+        _wake.Signal();
+        return done.Task;
+    }
+
+    private void Run()
+    {
+        long nextAge = _time.GetTimestamp() + (long)(_ageInterval.TotalSeconds * _time.TimestampFrequency);
+        while (!_stopping)
+        {
+            int n;
+            try
+            {
+                n = _epoll.Wait(1000);
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+                continue;
+            }
+            for (int i = 0; i < n && !_stopping; i++)
+            {
+                int data = _epoll.DataAt(i);
+                try
+                {
+                    if (data == WakeData) RunCommands();
+                    else if (data == UnderlayData) Outside();
+                    else Inside(data);
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+            }
+            long now = _time.GetTimestamp();
+            if (now >= nextAge)
+            {
+                nextAge = now + (long)(_ageInterval.TotalSeconds * _time.TimestampFrequency);
+                try { _switch.Age(); }
+                catch (Exception e) { Fail(e); }
+            }
+        }
+        RunCommands();
+    }
+
+    private void Inside(int portIndex)
+    {
+        var port = _switch.Ports[portIndex];
+        if (port.Device.Read(_switch.Pool, _rx) == 0) return;
+        Batches++;
+        _switch.ProcessInside(portIndex, _rx);
+    }
+
+    private void Outside()
+    {
+        if (_outside.Receive(_switch.Pool, _rx) == 0) return;
+        Batches++;
+        _switch.ProcessOutside(_rx);
+    }
+
+    private void RunCommands()
+    {
+        _wake.Drain();
+        while (_commands.TryDequeue(out var command)) command();
+    }
+
+    private void Fail(Exception e)
+    {
+        Errors++;
+        // A batch that failed half way still owns buffers: give them back so the pool does not leak.
+        if (_rx.Count > 0) _rx.ReturnAll(_switch.Pool);
+        _onError?.Invoke(e);
+    }
+
+    public void Stop()
+    {
+        _stopping = true;
+        _wake.Signal();
+        _thread?.Join(TimeSpan.FromSeconds(5));
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _epoll.Dispose();
+        _wake.Dispose();
+    }
+}
