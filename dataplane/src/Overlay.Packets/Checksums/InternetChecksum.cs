@@ -18,10 +18,12 @@ public static class InternetChecksum
         int length = data.Length;
         int i = 0;
 
-        if (Vector.IsHardwareAccelerated && length >= Vector<byte>.Count * 2)
+        // The lanes are summed in native byte order and swapped once at the end, which is only right on a
+        // little-endian host (a JIT-time constant; big-endian hosts take the scalar loops).
+        if (BitConverter.IsLittleEndian && Vector.IsHardwareAccelerated && length >= Vector<byte>.Count * 2)
         {
-            // Sum 32-bit big-endian halves widened to 64-bit lanes; no carry is ever lost because each
-            // lane gains at most 2^32 per step and we stop long before 2^32 steps.
+            // Sum 32-bit words widened to 64-bit lanes; no carry is ever lost because each lane gains
+            // less than 2^33 per step and a span holds fewer than 2^31 bytes, so it never wraps.
             var acc = Vector<ulong>.Zero;
             int vectorEnd = length - Vector<byte>.Count;
             for (; i <= vectorEnd; i += Vector<byte>.Count)
@@ -35,7 +37,8 @@ public static class InternetChecksum
             {
                 wide = AddCarry(wide, acc[lane]);
             }
-            // The lanes were summed in native (little-endian) order: fold to 16 bits, then swap.
+            // One's-complement sums commute with byte swapping (RFC 1071 section 2(B)): fold the
+            // little-endian sum to 16 bits, then swap it to big-endian.
             sum = AddCarry(sum, BinaryPrimitives.ReverseEndianness(FoldToUInt16(wide)));
         }
 
@@ -103,6 +106,7 @@ public static class InternetChecksum
         return (ushort)~FoldToUInt16(sum);
     }
 
+    /// <summary>64-bit addition with end-around carry; the result folds to the same 16-bit sum as the operands.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong AddCarry(ulong a, ulong b)
     {
