@@ -32,17 +32,17 @@ public sealed partial class VxlanSwitch
             network.Counters.RxPackets++;
             network.Counters.RxBytes += length;
 
-            if (length < 14)
+            if (!EthernetView.TryParse(frame, out var eth))
             {
                 Drop(handle, port.Counters, network.Counters, DropReason.Truncated);
                 continue;
             }
-            if (length > port.MaxFrameLength && !FitsTagged(frame, port))
+            if (length > port.MaxFrameLength + (eth.HasVlanTag ? EthernetView.VlanTagLength : 0))
             {
                 Drop(handle, port.Counters, network.Counters, DropReason.Oversize);
                 continue;
             }
-            var source = MacAddress.Read(frame.Slice(6, 6));
+            var source = eth.Source;
             if (!source.IsValidUnicast)
             {
                 Drop(handle, port.Counters, network.Counters, DropReason.InvalidSourceMac);
@@ -54,8 +54,7 @@ public sealed partial class VxlanSwitch
                 continue;
             }
 
-            var destination = MacAddress.Read(frame.Slice(0, 6));
-            ref FdbEntry entry = ref fdb.Lookup(destination, now);
+            ref FdbEntry entry = ref fdb.Lookup(eth.Destination, now);
             if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry))
             {
                 if (entry.IsLocal)
@@ -73,13 +72,6 @@ public sealed partial class VxlanSwitch
         }
         rx.Count = 0;
         Flush();
-    }
-
-    /// <summary>A frame over MTU + 14 still fits when its extra 4 bytes are an 802.1Q/802.1ad tag.</summary>
-    private static bool FitsTagged(Span<byte> frame, SwitchPort port)
-    {
-        ushort type = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(12));
-        return (type == 0x8100 || type == 0x88A8) && frame.Length <= port.MaxFrameLength + 4;
     }
 
     /// <summary>Learns a source; false when a static entry forbids the frame.</summary>

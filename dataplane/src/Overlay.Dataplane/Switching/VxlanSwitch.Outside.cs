@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Overlay.Dataplane.Bridging;
 using Overlay.Dataplane.Buffers;
 using Overlay.Dataplane.Counters;
@@ -29,18 +28,17 @@ public sealed partial class VxlanSwitch
             underlay.RxPackets++;
             underlay.RxBytes += length;
 
-            if (length < 8 + 14)
+            if (!VxlanView.TryParse(datagram, out var vxlan))
             {
                 DropUnderlay(handle, DropReason.Truncated);
                 continue;
             }
-            ulong header = BinaryPrimitives.ReadUInt64BigEndian(datagram);
-            if ((header & IFlag) == 0)
+            if (!vxlan.HasIFlag)
             {
                 DropUnderlay(handle, DropReason.VxlanInvalidFlags);
                 continue;
             }
-            if ((header & ~(IFlag | VniBits) & ~tolerated) != 0)
+            if ((vxlan.ReservedBits & ~tolerated) != 0)
             {
                 DropUnderlay(handle, DropReason.VxlanReservedBits);
                 continue;
@@ -50,20 +48,23 @@ public sealed partial class VxlanSwitch
                 DropUnderlay(handle, DropReason.OwnVtepSource);
                 continue;
             }
-            uint vni = (uint)((header & VniBits) >> 8);
-            if (!_byVni.TryGetValue(vni, out var network))
+            if (!_byVni.TryGetValue(vxlan.Vni, out var network))
             {
                 DropUnderlay(handle, DropReason.UnknownVni);
                 continue;
             }
+            if (!EthernetView.TryParse(vxlan.Payload, out var eth))
+            {
+                DropUnderlay(handle, DropReason.Truncated);
+                continue;
+            }
 
-            int frameOffset = offset + 8;
-            int frameLength = length - 8;
-            var frame = datagram.Slice(8);
+            int frameOffset = offset + VxlanView.HeaderLength;
+            int frameLength = length - VxlanView.HeaderLength;
             network.Counters.RxPackets++;
             network.Counters.RxBytes += frameLength;
 
-            var source = MacAddress.Read(frame.Slice(6, 6));
+            var source = eth.Source;
             if (!source.IsValidUnicast)
             {
                 DropNetwork(handle, network, DropReason.InvalidSourceMac);
@@ -75,8 +76,7 @@ public sealed partial class VxlanSwitch
                 continue;
             }
 
-            var destination = MacAddress.Read(frame.Slice(0, 6));
-            ref FdbEntry entry = ref network.Fdb.Lookup(destination, now);
+            ref FdbEntry entry = ref network.Fdb.Lookup(eth.Destination, now);
             if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry))
             {
                 if (entry.IsLocal) ToPort(_portArray[entry.Port], handle, frameOffset, frameLength);
@@ -89,9 +89,6 @@ public sealed partial class VxlanSwitch
         rx.Count = 0;
         Flush();
     }
-
-    private const ulong IFlag = 0x0800_0000_0000_0000UL;
-    private const ulong VniBits = 0x0000_0000_FFFF_FF00UL;
 
     private void DropUnderlay(int handle, DropReason reason)
     {
