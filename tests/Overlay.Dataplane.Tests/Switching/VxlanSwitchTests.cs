@@ -252,4 +252,24 @@ public sealed class VxlanSwitchTests
         Assert.Equal(1, e.RemoteCount);
         Assert.Equal(IpAddr.Parse("198.18.0.3"), e.Remote);
     }
+
+    [Fact]
+    public void EgressChecksMtuOfPortAndUnderlay()
+    {
+        var rig = new SwitchRig();
+        var h1 = rig.AddHost("198.18.0.1", s => s with { UnderlayMtu = 1000 });
+        var h2 = rig.AddHost("198.18.0.2");
+        var big = h1.Port("big", 42, mtu: 1450);
+        var small = h1.Port("small", 42, mtu: 500);
+        var b = h2.Port("b", 42);
+        Flood(h1, 42, "198.18.0.2");
+        big.Enqueue(Frames.Udp4(MacAddress.Broadcast, MacA, IpA, IpB, 1, 2, 960)); // 1002 B frame + 36 B outer: over both MTUs
+        big.Enqueue(Frames.Udp4(MacAddress.Broadcast, MacA, IpA, IpB, 1, 2, 400)); // fits both
+        rig.Pump();
+        Assert.Single(small.Written);
+        Assert.Single(b.Written);
+        Assert.Equal(1, h1.Switch.Ports[1].Counters.Drops[(int)DropReason.Oversize]);
+        Assert.Equal(1, h1.Network(42).Counters.Drops[(int)DropReason.Oversize]);
+        Assert.Equal(0, h1.Pool.Outstanding);
+    }
 }

@@ -123,7 +123,7 @@ public sealed class ConfigValidator
             SourcePortMin = (ushort)Math.Clamp(u.SrcPortMin, 1, 65535), SourcePortMax = (ushort)Math.Clamp(u.SrcPortMax, 1, 65535),
             Ttl = ttl, TtlInherit = ttlInherit, Tos = tos, TosInherit = tosInherit, Df = df,
             FlowLabel = (uint)Math.Clamp(u.FlowLabel, 0, 0xFFFFF), UdpChecksumV4 = u.UdpChecksum, ZeroChecksumTxV6 = u.Udp6ZeroChecksumTx,
-            ReservedBitsMask = reserved,
+            ReservedBitsMask = reserved, UnderlayMtu = mtu,
         };
     }
 

@@ -10,6 +10,13 @@ public sealed partial class VxlanSwitch
     /// <summary>Queues a frame for a local port; owned: the port's batch takes the buffer.</summary>
     private void ToPort(SwitchPort port, int handle, int offset, int length)
     {
+        if (length > port.MaxFrameLength && !IsTaggedWithin(handle, offset, length, port.MaxFrameLength))
+        {
+            // The kernel's bridge drops a frame larger than the egress port's MTU (is_skb_forwardable).
+            _pool.Return(handle);
+            port.Counters.Drops[(int)DropReason.Oversize]++;
+            return;
+        }
         var batch = port.TxBatch;
         if (!port.Dirty)
         {
@@ -31,11 +38,21 @@ public sealed partial class VxlanSwitch
             Drop(handle, ingress, network.Counters, DropReason.NoUnderlayAddress);
             return;
         }
+        int mtu = _encap.Settings.UnderlayMtu;
+        if (mtu > 0 && length + (offset - start) > mtu)
+        {
+            Drop(handle, ingress, network.Counters, DropReason.Oversize);
+            return;
+        }
         network.Counters.TxPackets++;
         network.Counters.TxBytes += length;
         _underlayTx.Add(handle, start, length + (offset - start), remote);
         if (_underlayTx.IsFull) FlushUnderlay();
     }
+
+    private bool IsTaggedWithin(int handle, int offset, int length, int maxUntagged) =>
+        length <= maxUntagged + EthernetView.VlanTagLength
+        && EthernetView.TryParse(_pool.Span(handle).Slice(offset, length), out var eth) && eth.HasVlanTag;
 
     /// <summary>Writes every pending output batch and returns the buffers to the pool.</summary>
     public void Flush()

@@ -33,6 +33,9 @@ public sealed record VxlanSettings
     /// <summary>Header bits (besides the I flag and the VNI) tolerated on receive (the kernel's reserved_bits); 0 = drop any.</summary>
     public ulong ReservedBitsMask { get; init; }
 
+    /// <summary>The underlay's MTU; an encapsulated packet larger than this is dropped (VXLAN never fragments). 0 = unchecked.</summary>
+    public int UnderlayMtu { get; init; }
+
     public const int OuterV4Length = 20 + 8 + 8;
     public const int OuterV6Length = 40 + 8 + 8;
 }
