@@ -1,0 +1,7 @@
+namespace Overlay.Cli;
+
+internal enum OutputFormat
+{
+    Text,
+    Json,
+}

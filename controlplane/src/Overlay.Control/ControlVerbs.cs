@@ -1,0 +1,23 @@
+namespace Overlay.Control;
+
+/// <summary>The verbs of <see cref="ControlRequest.Verb"/>.</summary>
+public static class ControlVerbs
+{
+    /// <summary>List forwarding entries; payload <see cref="ControlRequest.Fdb"/> (a filter, optional); result FdbEntryDto[].</summary>
+    public const string FdbShow = "fdb.show";
+
+    /// <summary>Add, append, replace or delete one entry; payload <see cref="ControlRequest.Change"/>; result <see cref="CountResultDto"/>.</summary>
+    public const string FdbChange = "fdb.change";
+
+    /// <summary>Remove matching entries; payload <see cref="ControlRequest.Flush"/>; result <see cref="CountResultDto"/>.</summary>
+    public const string FdbFlush = "fdb.flush";
+
+    /// <summary>List local ports; no payload; result PortDto[].</summary>
+    public const string PortShow = "port.show";
+
+    /// <summary>List networks; no payload; result NetworkDto[].</summary>
+    public const string NetworkShow = "network.show";
+
+    /// <summary>Counters; no payload; result <see cref="StatsDto"/>.</summary>
+    public const string Stats = "stats";
+}

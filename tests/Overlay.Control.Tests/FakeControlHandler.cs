@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using Overlay.Control;
+
+namespace Overlay.Control.Tests;
+
+/// <summary>An <see cref="IControlHandler"/> answering from <see cref="SampleData"/>, recording what it was asked and
+/// failing on request.</summary>
+internal sealed class FakeControlHandler : IControlHandler
+{
+    public ConcurrentQueue<object> Requests { get; } = new();
+
+    /// <summary>When set, every call throws it.</summary>
+    public Exception? Failure { get; set; }
+
+    /// <summary>When set, every call waits for it (or for cancellation) first.</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public ControlResult ChangeResult { get; set; } = ControlResult.Success(1);
+
+    public ControlResult FlushResult { get; set; } = ControlResult.Success(3);
+
+    public async Task<IReadOnlyList<FdbEntryDto>> FdbShowAsync(FdbFilter filter, CancellationToken cancellationToken)
+    {
+        await EnterAsync(filter, cancellationToken);
+        return SampleData.Entries;
+    }
+
+    public async Task<ControlResult> FdbChangeAsync(FdbChangeDto change, CancellationToken cancellationToken)
+    {
+        await EnterAsync(change, cancellationToken);
+        return ChangeResult;
+    }
+
+    public async Task<ControlResult> FdbFlushAsync(FdbFlushDto flush, CancellationToken cancellationToken)
+    {
+        await EnterAsync(flush, cancellationToken);
+        return FlushResult;
+    }
+
+    public async Task<IReadOnlyList<PortDto>> PortsAsync(CancellationToken cancellationToken)
+    {
+        await EnterAsync("ports", cancellationToken);
+        return SampleData.Ports;
+    }
+
+    public async Task<IReadOnlyList<NetworkDto>> NetworksAsync(CancellationToken cancellationToken)
+    {
+        await EnterAsync("networks", cancellationToken);
+        return SampleData.Networks;
+    }
+
+    public async Task<StatsDto> StatsAsync(CancellationToken cancellationToken)
+    {
+        await EnterAsync("stats", cancellationToken);
+        return SampleData.Stats;
+    }
+
+    public T Last<T>() => Requests.OfType<T>().Last();
+
+    private async Task EnterAsync(object request, CancellationToken cancellationToken)
+    {
+        Requests.Enqueue(request);
+        if (Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        if (Failure is { } failure)
+        {
+            throw failure;
+        }
+    }
+}

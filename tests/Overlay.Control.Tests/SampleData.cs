@@ -1,0 +1,36 @@
+using Overlay.Control;
+
+namespace Overlay.Control.Tests;
+
+/// <summary>What the fake daemon knows: two networks, three ports, a few entries and some counters.</summary>
+internal static class SampleData
+{
+    public static IReadOnlyList<FdbEntryDto> Entries { get; } =
+    [
+        new(42, "blue", "02:00:00:00:00:01", "a", null, "permanent", null, null),
+        new(42, "blue", "02:00:00:00:00:0b", null, "198.18.0.2", "dynamic", 1.4, 3.9),
+        new(42, "blue", "00:00:00:00:00:00", null, "198.18.0.3", "permanent", null, null),
+        new(7, "red", "02:00:00:00:00:02", "c", null, "static", 0.2, 10),
+    ];
+
+    public static IReadOnlyList<PortDto> Ports { get; } =
+    [
+        new("a", "blue", 42, "tap", "ns-a", "eth0", "02:00:00:00:00:01", 1450),
+        new("b", "blue", 42, "tap-attached", null, null, null, 1500),
+        new("c", "red", 7, "tap", "ns-c", "eth0", "02:00:00:00:00:02", 1450),
+    ];
+
+    public static IReadOnlyList<NetworkDto> Networks { get; } =
+    [
+        new("blue", 42, true, 300, 0, 3, ["198.18.0.3"], ["a", "b"]),
+        new("red", 7, false, 30.5, 1024, 1, [], ["c"]),
+    ];
+
+    public static StatsDto Stats { get; } = new(
+        [
+            new("a", 10, 1500, 12, 1800, new Dictionary<string, long> { ["no_fdb_entry"] = 2, ["ttl_exceeded"] = 1 }),
+            new("b", 0, 0, 0, 0, new Dictionary<string, long>()),
+        ],
+        [new("blue", 10, 1500, 12, 1800, new Dictionary<string, long> { ["unknown_vni"] = 4 })],
+        new("underlay", 22, 3300, 24, 3600, new Dictionary<string, long>()));
+}
