@@ -1,0 +1,40 @@
+# Overlay: build, test, demo and bench entry points. Everything runs as root on Linux (netns).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.NOTPARALLEL:
+.DEFAULT_GOAL := build
+
+SLN    := Overlay.sln
+CONFIG ?= Release
+BENCH_PROJECT := perf/Overlay.Benchmarks
+
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+.PHONY: build deps test demo bench clean
+
+build:
+	dotnet build -c $(CONFIG) $(SLN) -v:minimal -nologo
+
+deps:
+	scripts/install-deps.sh
+
+test: deps build
+	CONFIG=$(CONFIG) scripts/run-tests.sh
+
+demo: deps build
+	scripts/demo.sh
+
+bench: deps build
+	perf/scripts/bench.sh
+	@if [[ -d $(BENCH_PROJECT) ]]; then \
+	    echo "+ dotnet run -c $(CONFIG) --project $(BENCH_PROJECT) -- --filter '*'"; \
+	    dotnet run -c $(CONFIG) --project $(BENCH_PROJECT) -- --filter '*'; \
+	else \
+	    echo "bench: $(BENCH_PROJECT) does not exist yet, skipping BenchmarkDotNet"; \
+	fi
+
+clean:
+	find dataplane controlplane tests perf -type d \( -name bin -o -name obj -o -name BenchmarkDotNet.Artifacts \) -prune -exec rm -rf {} + 2>/dev/null || true
+	rm -rf .out BenchmarkDotNet.Artifacts TestResults
