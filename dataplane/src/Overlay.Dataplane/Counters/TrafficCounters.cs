@@ -1,6 +1,8 @@
 namespace Overlay.Dataplane.Counters;
 
-/// <summary>Packet and byte counters of one port or network, plus drops by reason. Written by one worker with
+/// <summary>Packet and byte counters of one port, network or the underlay, plus drops by reason. For a network,
+/// rx counts frames entering it (from local ports and decapsulated) and tx frames leaving it (to local ports
+/// and encapsulated). Written by one worker with
 /// plain increments; readers on other threads see each 64-bit value whole (x64/arm64 aligned loads).</summary>
 public sealed class TrafficCounters
 {

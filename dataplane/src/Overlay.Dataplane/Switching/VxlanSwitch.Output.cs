@@ -17,6 +17,8 @@ public sealed partial class VxlanSwitch
             port.Counters.Drops[(int)DropReason.Oversize]++;
             return;
         }
+        port.Network.Counters.TxPackets++;
+        port.Network.Counters.TxBytes += length;
         var batch = port.TxBatch;
         if (!port.Dirty)
         {
