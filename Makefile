@@ -6,7 +6,6 @@ SHELL := /bin/bash
 
 SLN    := Overlay.sln
 CONFIG ?= Release
-BENCH_PROJECT := perf/Overlay.Benchmarks
 
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
@@ -28,12 +27,8 @@ demo: deps build
 
 bench: deps build
 	perf/scripts/bench.sh
-	@if [[ -d $(BENCH_PROJECT) ]]; then \
-	    echo "+ dotnet run -c $(CONFIG) --project $(BENCH_PROJECT) -- --filter '*'"; \
-	    dotnet run -c $(CONFIG) --project $(BENCH_PROJECT) -- --filter '*'; \
-	else \
-	    echo "bench: $(BENCH_PROJECT) does not exist yet, skipping BenchmarkDotNet"; \
-	fi
+	perf/scripts/micro.sh
+	perf/scripts/update-readme.py
 
 clean:
 	find dataplane controlplane tests perf -type d \( -name bin -o -name obj -o -name BenchmarkDotNet.Artifacts \) -prune -exec rm -rf {} + 2>/dev/null || true
