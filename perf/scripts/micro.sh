@@ -12,7 +12,8 @@ dotnet run -c Release --project "$ROOT/perf/Overlay.Benchmarks" -- --artifacts "
     echo "Machine: $(nproc) CPUs ($(lscpu | sed -n 's/^Model name: *//p')), $(uname -r), .NET $(dotnet --version)."
     echo
     for f in "$ART"/results/*-report-github.md; do
-        sed -n '/^|/,$p' "$f"   # the table, without BenchmarkDotNet's environment preamble
+        # the table only, as plain text (BenchmarkDotNet escapes quotes and bolds parameter rows)
+        sed -n '/^|/,$p' "$f" | sed -e "s/&#39;//g" -e 's/[*][*]//g'
         echo
     done
 } >"$OUT"

@@ -34,7 +34,7 @@ public static class ConfigLoader
     /// <summary>The binder's messages name keys as "networks:0:vni"; say it as the file does.</summary>
     private static string Describe(InvalidOperationException e)
     {
-        string message = e.InnerException is null ? e.Message : $"{e.Message} ({e.InnerException.Message})";
+        string message = e.InnerException is null ? e.Message : $"{e.Message} ({e.GetBaseException().Message})";
         return message.Replace("Error while binding: ", "", StringComparison.Ordinal);
     }
 

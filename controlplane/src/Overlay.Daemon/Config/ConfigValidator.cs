@@ -26,6 +26,16 @@ public sealed class ConfigValidator
         if (string.IsNullOrWhiteSpace(o.Control.Socket) || !Path.IsPathFullyQualified(o.Control.Socket)) Problem("control.socket", $"'{o.Control.Socket}' must be an absolute path");
         if (o.Dataplane.BatchSize is < 1 or > 1024) Problem("dataplane.batchSize", $"{o.Dataplane.BatchSize} is out of range 1..1024");
         if (o.Dataplane.Buffers < 256) Problem("dataplane.buffers", $"{o.Dataplane.Buffers} is below 256");
+        if (o.Dataplane.GsoSourcePorts is < 1 or > 1024) Problem("dataplane.gsoSourcePorts", $"{o.Dataplane.GsoSourcePorts} is out of range 1..1024");
+        // UDP sockets take DF and the flow label per socket, not per packet: those settings need the raw socket.
+        string? refused = !o.Dataplane.UdpGso ? null
+            : vxlan.Df == DfMode.Inherit ? "underlay.df is inherit (per-packet DF needs the raw socket)"
+            : vxlan.FlowLabel != 0 ? "underlay.flowLabel is set (per-packet flow labels need the raw socket)"
+            : null;
+        bool gso = o.Dataplane.UdpGso && refused is null;
+        int sourcePorts = Math.Clamp(o.Dataplane.GsoSourcePorts, 1, Math.Max(1, vxlan.SourcePortMax - vxlan.SourcePortMin + 1));
+        if (gso) vxlan = vxlan with { SourcePortCount = sourcePorts, ChecksumByKernel = true };
+        var offloads = new OffloadConfig(gso, sourcePorts, o.Dataplane.UdpGro, refused);
 
         var networks = new List<NetworkConfig>();
         var vnis = new Dictionary<int, int>();
@@ -70,7 +80,7 @@ public sealed class ConfigValidator
             Problem("networks[].endpoints[].ifname", $"'{dup.Key.Item2}' is used twice in namespace '{dup.Key.Netns ?? "(host)"}'");
 
         if (_problems.Count > 0) throw new ConfigException([.. _problems]);
-        return new DaemonConfig(node, vxlan, mtu, o.Control.Socket, o.Dataplane.BatchSize, o.Dataplane.Buffers, networks);
+        return new DaemonConfig(node, vxlan, mtu, o.Control.Socket, o.Dataplane.BatchSize, o.Dataplane.Buffers, networks, offloads);
     }
 
     private VxlanSettings Underlay(UnderlayOptions u, out int mtu)

@@ -54,9 +54,16 @@ public sealed class ControlOptions
 public sealed class DataplaneOptions
 {
     /// <summary>Packets per batch (recvmmsg/sendmmsg and TAP reads).</summary>
-    public int BatchSize { get; set; } = 64;
+    public int BatchSize { get; set; } = 128;
     /// <summary>Packet buffers in the pool.</summary>
     public int Buffers { get; set; } = 4096;
+    /// <summary>Send runs of datagrams of one flow as one UDP GSO super-packet (UDP sockets, one per source port of
+    /// a set) instead of one raw-socket packet each.</summary>
+    public bool UdpGso { get; set; } = true;
+    /// <summary>Size of the source-port set that UDP GSO uses (flows hash onto it).</summary>
+    public int GsoSourcePorts { get; set; } = 16;
+    /// <summary>Receive with UDP_GRO: the kernel hands over a flow's datagrams coalesced.</summary>
+    public bool UdpGro { get; set; } = true;
 }
 
 public sealed class NetworkOptions

@@ -8,6 +8,7 @@ using Overlay.Dataplane.Linux.Underlay;
 using Overlay.Dataplane.Linux.Workers;
 using Overlay.Dataplane.Ports;
 using Overlay.Dataplane.Switching;
+using Overlay.Dataplane.Vxlan;
 using Overlay.Packets;
 
 namespace Overlay.Daemon.Dataplane;
@@ -63,10 +64,32 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
         var underlays = new List<UnderlaySocket>();
         foreach (var local in new[] { c.Vxlan.LocalV4, c.Vxlan.LocalV6 }.Where(a => !a.IsNone))
         {
-            var socket = UnderlaySocket.Open(new Overlay.Dataplane.Linux.Underlay.UnderlayOptions { LocalAddress = local, Port = c.Vxlan.DestinationPort, MaxBatch = c.BatchSize });
+            var socket = UnderlaySocket.Open(new Overlay.Dataplane.Linux.Underlay.UnderlayOptions
+            {
+                LocalAddress = local,
+                Port = c.Vxlan.DestinationPort,
+                MaxBatch = c.BatchSize,
+                Gro = c.Offloads.UdpGro,
+                GsoTransmit = !c.Offloads.UdpGso ? null : new UdpGsoTransmitter.Options
+                {
+                    LocalAddress = local,
+                    DestinationPort = c.Vxlan.DestinationPort,
+                    PortMin = c.Vxlan.SourcePortMin,
+                    PortStep = c.Vxlan.SourcePortStep,
+                    Count = c.Vxlan.SourcePortCount,
+                    MaxBatch = c.BatchSize,
+                    DontFragment = c.Vxlan.Df == DfMode.Set,
+                    UdpChecksum = c.Vxlan.UdpChecksumV4,
+                    ZeroChecksumV6 = c.Vxlan.ZeroChecksumTxV6,
+                },
+            });
             _owned.Add(socket);
             underlays.Add(socket);
             LogUnderlay(local, c.Vxlan.DestinationPort);
+            LogOffloads(local, socket.GsoTransmitter is not null ? $"UDP GSO over {c.Vxlan.SourcePortCount} source ports" : "raw socket",
+                socket.GroEnabled ? "UDP GRO" : "plain");
+            if (c.Offloads.UdpGsoRefusedBecause is { } why) LogGsoRefused(why);
+            if (c.Offloads.UdpGro && !socket.GroEnabled) LogGroRefused();
         }
         IOutsidePort outside = underlays.Count == 1 ? underlays[0] : new DualStackOutsidePort(underlays[0], underlays[1], c.BatchSize);
 
@@ -133,6 +156,15 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
 
     [LoggerMessage(5, LogLevel.Warning, "closing a dataplane resource failed")]
     private partial void LogCloseFailed(Exception e);
+
+    [LoggerMessage(7, LogLevel.Information, "underlay {Address}: transmit via {Transmit}, receive {Receive}")]
+    private partial void LogOffloads(IpAddr address, string transmit, string receive);
+
+    [LoggerMessage(8, LogLevel.Warning, "UDP GSO is off: {Reason}")]
+    private partial void LogGsoRefused(string reason);
+
+    [LoggerMessage(9, LogLevel.Warning, "the kernel refused UDP_GRO; receiving datagrams one by one")]
+    private partial void LogGroRefused();
 
     [LoggerMessage(6, LogLevel.Error, "switch worker error; the batch was dropped")]
     private partial void LogWorkerFailure(Exception e);

@@ -24,6 +24,12 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "recvmmsg", SetLastError = true)]
     public static partial int RecvMmsg(int fd, MMsgHdr* messages, uint count, int flags, void* timeout);
 
+    [LibraryImport(Library, EntryPoint = "sendmsg", SetLastError = true)]
+    public static partial nint SendMsg(int fd, MsgHdr* message, int flags);
+
+    [LibraryImport(Library, EntryPoint = "recvmsg", SetLastError = true)]
+    public static partial nint RecvMsg(int fd, MsgHdr* message, int flags);
+
     [LibraryImport(Library, EntryPoint = "sendmmsg", SetLastError = true)]
     public static partial int SendMmsg(int fd, MMsgHdr* messages, uint count, int flags);
 

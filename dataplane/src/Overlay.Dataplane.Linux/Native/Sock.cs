@@ -26,6 +26,8 @@ internal static class Sock
     public const int SO_SNDBUFFORCE = 32;
     public const int SO_RCVBUFFORCE = 33;
 
+    public const int IP_TOS = 1;
+    public const int IP_TTL = 2;
     public const int IP_HDRINCL = 3;
     public const int IP_MTU_DISCOVER = 10;
     public const int IP_PMTUDISC_DONT = 0;
@@ -35,6 +37,10 @@ internal static class Sock
     public const int IPV6_MTU_DISCOVER = 23;
     public const int IPV6_V6ONLY = 26;
     public const int IPV6_HDRINCL = 36;
+    public const int IPV6_HOPLIMIT = 52;
+    public const int IPV6_DONTFRAG = 62;
+    public const int IPV6_TCLASS = 67;
+    public const int SO_REUSEADDR = 2;
 
     public const int UDP_NO_CHECK6_TX = 101;
     public const int UDP_NO_CHECK6_RX = 102;

@@ -23,6 +23,13 @@ public sealed class UnderlayOptions
     /// calling thread's.</summary>
     public string? Namespace { get; init; }
 
+    /// <summary>Receive with UDP_GRO: the kernel coalesces datagrams of a flow into one message (falls back
+    /// silently where the kernel refuses; see <see cref="UnderlaySocket.GroEnabled"/>).</summary>
+    public bool Gro { get; init; }
+
+    /// <summary>Transmit through UDP sockets with UDP GSO instead of the raw socket (null: raw socket).</summary>
+    public UdpGsoTransmitter.Options? GsoTransmit { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public void Validate()
     {

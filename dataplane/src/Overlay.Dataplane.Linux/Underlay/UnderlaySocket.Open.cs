@@ -56,9 +56,12 @@ public sealed unsafe partial class UnderlaySocket
             // routing); the source in each packet's own header is what goes on the wire.
             Bind(tx, options.LocalAddress, 0, "bind RAW " + where);
 
+            // UDP_GRO (Linux 5.0+) lets the kernel hand over a flow's datagrams as one coalesced message.
+            bool gro = options.Gro && Libc.SetInt(rx, Sock.SOL_UDP, Sock.UDP_GRO, 1) == 0;
             int receiveBuffer = Libc.GetInt(rx, Sock.SOL_SOCKET, Sock.SO_RCVBUF);
             int sendBuffer = Libc.GetInt(tx, Sock.SOL_SOCKET, Sock.SO_SNDBUF);
-            var socket = new UnderlaySocket(rx, tx, options, port, receiveBuffer, sendBuffer);
+            var gso = options.GsoTransmit is null ? null : UdpGsoTransmitter.Open(options.GsoTransmit with { Namespace = null });
+            var socket = new UnderlaySocket(rx, tx, options, port, receiveBuffer, sendBuffer, gro, gso);
             rx = tx = -1;
             return socket;
         }

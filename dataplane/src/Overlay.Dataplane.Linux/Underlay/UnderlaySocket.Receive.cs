@@ -12,6 +12,13 @@ public sealed unsafe partial class UnderlaySocket
         int want = Math.Min(batch.Free, _rx.Capacity);
         if (want <= 0) return 0;
         int nameLength = _family == Sock.AF_INET ? Sock.SockAddrIn4Size : Sock.SockAddrIn6Size;
+        if (_gro is not null)
+        {
+            int got = _gro.Receive(_rxFd, pool, batch, nameLength);
+            RxCalls = _gro.Calls;
+            RxDatagrams += got;
+            return got;
+        }
 
         int rented = 0;
         for (; rented < want; rented++)

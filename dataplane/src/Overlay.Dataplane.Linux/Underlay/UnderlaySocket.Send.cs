@@ -9,6 +9,12 @@ public sealed unsafe partial class UnderlaySocket
     /// <inheritdoc />
     public int Send(PacketBufferPool pool, PacketBatch batch)
     {
+        if (_gso is not null)
+        {
+            int done = _gso.Send(pool, batch);
+            TxSent += done;
+            return done;
+        }
         int sent = 0;
         int count = 0;
         for (int i = 0; i < batch.Count; i++)

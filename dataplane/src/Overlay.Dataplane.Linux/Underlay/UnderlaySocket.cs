@@ -19,9 +19,14 @@ public sealed unsafe partial class UnderlaySocket : IOutsidePort, IDisposable
     private readonly MessageVector _rx;
     private readonly MessageVector _tx;
     private readonly int[] _rxHandles;
+    private readonly UdpGroReceiver? _gro;
+    private readonly UdpGsoTransmitter? _gso;
 
-    private UnderlaySocket(int rxFd, int txFd, UnderlayOptions options, ushort port, int receiveBuffer, int sendBuffer)
+    private UnderlaySocket(int rxFd, int txFd, UnderlayOptions options, ushort port, int receiveBuffer, int sendBuffer,
+        bool gro, UdpGsoTransmitter? gso)
     {
+        _gro = gro ? new UdpGroReceiver(Math.Max(1, options.MaxBatch / UdpGroReceiver.MaxSegments) + 1) : null;
+        _gso = gso;
         _rxFd = rxFd;
         _txFd = txFd;
         _family = options.LocalAddress.IsV4 ? Sock.AF_INET : Sock.AF_INET6;
@@ -77,8 +82,16 @@ public sealed unsafe partial class UnderlaySocket : IOutsidePort, IDisposable
     /// <summary>The errno of the last failed send or receive, 0 if none.</summary>
     public int LastErrno { get; private set; }
 
+    /// <summary>True when the receive socket coalesces with UDP_GRO.</summary>
+    public bool GroEnabled => _gro is not null;
+
+    /// <summary>The UDP GSO transmitter, when transmitting through it.</summary>
+    public UdpGsoTransmitter? GsoTransmitter => _gso;
+
     public void Dispose()
     {
+        _gro?.Dispose();
+        _gso?.Dispose();
         Libc.CloseOnce(ref _rxFd);
         Libc.CloseOnce(ref _txFd);
         _rx.Dispose();

@@ -48,6 +48,11 @@ public static class FlowHash
     public static ushort SourcePort(uint hash, ushort min, ushort max) =>
         (ushort)(min + (int)(((ulong)hash * (uint)(max - min + 1)) >> 32));
 
+    /// <summary>Maps a hash onto one of <paramref name="count"/> ports, <paramref name="step"/> apart from <paramref name="min"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ushort SourcePort(uint hash, ushort min, int count, int step) =>
+        (ushort)(min + (int)(((ulong)hash * (uint)count) >> 32) * step);
+
     private static bool HasPorts(byte proto) => proto is 6 or 17 or 132 or 136;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -31,7 +31,9 @@ public sealed class VxlanEncapsulator
     {
         var frame = buffer.Slice(frameOffset, frameLength);
         InnerInfo inner = InnerInfo.Read(frame);
-        ushort sourcePort = FlowHash.SourcePort(flowHash, _settings.SourcePortMin, _settings.SourcePortMax);
+        ushort sourcePort = _settings.SourcePortCount > 0
+            ? FlowHash.SourcePort(flowHash, _settings.SourcePortMin, _settings.SourcePortCount, _settings.SourcePortStep)
+            : FlowHash.SourcePort(flowHash, _settings.SourcePortMin, _settings.SourcePortMax);
         byte ttl = _settings.TtlInherit && inner.Ttl != 0 ? inner.Ttl : _settings.Ttl != 0 ? _settings.Ttl : DefaultTtl;
         byte tos = (byte)(((_settings.TosInherit ? inner.Tos : _settings.Tos) & 0xFC) | EncapsulateEcn(inner.Tos));
 
@@ -59,7 +61,7 @@ public sealed class VxlanEncapsulator
             BinaryPrimitives.WriteUInt16BigEndian(h.Slice(10), InternetChecksum.Compute(h));
 
             WriteUdp(buffer.Slice(udp, udpLength), sourcePort, udpLength);
-            if (_settings.UdpChecksumV4)
+            if (_settings.UdpChecksumV4 && !_settings.ChecksumByKernel)
             {
                 ulong sum = InternetChecksum.PseudoHeaderV4(_settings.LocalV4.V4, remote.V4, 17, udpLength);
                 StoreUdpChecksum(buffer.Slice(udp, udpLength), sum);
@@ -80,7 +82,7 @@ public sealed class VxlanEncapsulator
             remote.WriteV6(h.Slice(24, 16));
 
             WriteUdp(buffer.Slice(udp, udpLength), sourcePort, udpLength);
-            if (!_settings.ZeroChecksumTxV6)
+            if (!_settings.ZeroChecksumTxV6 && !_settings.ChecksumByKernel)
             {
                 ulong sum = InternetChecksum.PseudoHeaderV6(h.Slice(8, 16), h.Slice(24, 16), 17, udpLength);
                 StoreUdpChecksum(buffer.Slice(udp, udpLength), sum);

@@ -17,6 +17,15 @@ public sealed record VxlanSettings
     /// <summary>Outer UDP source ports are a hash of the inner flow in [min, max] (the kernel's srcport MIN MAX).</summary>
     public ushort SourcePortMin { get; init; } = 49152;
     public ushort SourcePortMax { get; init; } = 65535;
+    /// <summary>When above 0, flows hash onto this many source ports spread evenly over [min, max] instead of
+    /// the whole range: one UDP socket per port can then carry them with UDP GSO.</summary>
+    public int SourcePortCount { get; init; }
+    /// <summary>The kernel writes the outer UDP checksum (UDP sockets with checksum offload): leave it 0.</summary>
+    public bool ChecksumByKernel { get; init; }
+
+    /// <summary>The distance between the ports of the source-port set.</summary>
+    public int SourcePortStep => SourcePortCount > 0 ? Math.Max(1, (SourcePortMax - SourcePortMin + 1) / SourcePortCount) : 1;
+
     /// <summary>Outer TTL / hop limit; 0 = auto (64).</summary>
     public byte Ttl { get; init; }
     public bool TtlInherit { get; init; }
