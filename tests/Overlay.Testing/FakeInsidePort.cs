@@ -58,6 +58,8 @@ public sealed class FakeInsidePort : IInsidePort
             WrittenBytes += batch.Lengths[i];
             if (Capture) Written.Add(batch.Packet(pool, i).ToArray());
         }
-        return batch.Count;
+        int n = batch.Count;
+        batch.ReturnAll(pool);
+        return n;
     }
 }

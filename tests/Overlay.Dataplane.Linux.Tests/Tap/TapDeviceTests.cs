@@ -92,8 +92,8 @@ public sealed class TapDeviceTests
         Assert.True(pool.TryRent(out int handle));
         int length = Arp.Write(pool.Span(handle)[PacketBufferPool.Headroom..], TapMac, PeerMac, Arp.Reply, PeerMac, PeerIp, TapMac, TapIp);
         batch.Add(handle, PacketBufferPool.Headroom, length);
-        Assert.Equal(1, tap.Write(pool, batch));
-        batch.ReturnAll(pool);
+        Assert.Equal(1, tap.Write(pool, batch)); // owned: the device returns the buffer
+        Assert.Equal(0, batch.Count);
         Assert.Equal(1, tap.TxFrames);
 
         // The kernel learnt the neighbour and releases the queued datagram to it.
@@ -175,11 +175,6 @@ public sealed class TapDeviceTests
         var pool = new PacketBufferPool(64);
         var rx = new PacketBatch(16);
         var tx = new PacketBatch(1);
-        Assert.True(pool.TryRent(out int handle));
-        // A peer asks who has our address; the kernel answers through the TAP.
-        int length = Arp.Write(pool.Span(handle)[PacketBufferPool.Headroom..], MacAddress.Broadcast, PeerMac, Arp.Request,
-            PeerMac, PeerIp, MacAddress.Zero, TapIp);
-        tx.Add(handle, PacketBufferPool.Headroom, length);
         using var epoll = new Overlay.Dataplane.Linux.Polling.Epoll(1);
         epoll.Add(tap.Fd, 0);
 
@@ -190,7 +185,6 @@ public sealed class TapDeviceTests
 
         Assert.Equal(0, failures);
         Assert.Equal(0, allocated);
-        tx.ReturnAll(pool);
         Assert.Equal(0, pool.Outstanding);
     }
 
@@ -200,6 +194,11 @@ public sealed class TapDeviceTests
         int failures = 0;
         for (int i = 0; i < count; i++)
         {
+            // A peer asks who has our address; the kernel answers through the TAP. Write owns the buffer.
+            if (!pool.TryRent(out int handle)) return failures + 1;
+            int length = Arp.Write(pool.Span(handle)[PacketBufferPool.Headroom..], MacAddress.Broadcast, PeerMac, Arp.Request,
+                PeerMac, PeerIp, MacAddress.Zero, TapIp);
+            tx.Add(handle, PacketBufferPool.Headroom, length);
             if (tap.Write(pool, tx) != 1) failures++;
             bool replied = false;
             for (int attempt = 0; attempt < 100 && !replied; attempt++)

@@ -127,6 +127,7 @@ public sealed unsafe partial class TapDevice : IInsidePort, IDisposable
             else TxErrors++;
         }
         TxFrames += written;
+        batch.ReturnAll(pool);
         return written;
     }
 

@@ -10,7 +10,8 @@ public interface IInsidePort
     /// owns the buffers. Returns how many frames were appended (0 when nothing was ready).</summary>
     int Read(PacketBufferPool pool, PacketBatch batch);
 
-    /// <summary>Writes every frame of <paramref name="batch"/>. Borrowed: the caller keeps the buffers.
-    /// Returns how many frames were written; the rest were dropped by the device.</summary>
+    /// <summary>Writes every frame of <paramref name="batch"/>. Owned: the port takes every buffer (it may hold
+    /// some back to coalesce them with the next ones) and leaves the batch empty. Returns how many of the
+    /// frames were written; the rest were dropped by the device.</summary>
     int Write(PacketBufferPool pool, PacketBatch batch);
 }

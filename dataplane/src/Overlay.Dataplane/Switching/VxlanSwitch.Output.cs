@@ -72,13 +72,15 @@ public sealed partial class VxlanSwitch
     private void FlushPort(SwitchPort port)
     {
         var batch = port.TxBatch;
-        int written = port.Device.Write(_pool, batch);
+        int count = batch.Count;
         long bytes = 0;
-        for (int i = 0; i < batch.Count; i++) bytes += batch.Lengths[i];
+        for (int i = 0; i < count; i++) bytes += batch.Lengths[i];
+        int written = port.Device.Write(_pool, batch); // owned: the device returns the buffers
         port.Counters.TxPackets += written;
-        port.Counters.TxBytes += written == batch.Count ? bytes : 0;
-        port.Counters.Drops[(int)DropReason.TxError] += batch.Count - written;
-        batch.ReturnAll(_pool);
+        port.Counters.TxBytes += written == count ? bytes : 0;
+        port.Counters.Drops[(int)DropReason.TxError] += count - written;
+        System.Diagnostics.Debug.Assert(batch.Count == 0, "an inside port must take every buffer it is given");
+        batch.Count = 0;
     }
 
     private void FlushUnderlay()
