@@ -35,7 +35,9 @@ public sealed class ConfigValidator
         bool gso = o.Dataplane.UdpGso && refused is null;
         int sourcePorts = Math.Clamp(o.Dataplane.GsoSourcePorts, 1, Math.Max(1, vxlan.SourcePortMax - vxlan.SourcePortMin + 1));
         if (gso) vxlan = vxlan with { SourcePortCount = sourcePorts, ChecksumByKernel = true };
-        var offloads = new OffloadConfig(gso, sourcePorts, o.Dataplane.UdpGro, refused);
+        var tap = !o.Dataplane.TapOffloads ? TapOffloads.None
+            : TapOffloads.Checksum | (o.Dataplane.Tso ? TapOffloads.Tso : 0) | (o.Dataplane.Uso ? TapOffloads.Uso : 0);
+        var offloads = new OffloadConfig(gso, sourcePorts, o.Dataplane.UdpGro, refused, tap);
 
         var networks = new List<NetworkConfig>();
         var vnis = new Dictionary<int, int>();

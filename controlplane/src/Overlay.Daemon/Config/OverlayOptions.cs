@@ -64,6 +64,13 @@ public sealed class DataplaneOptions
     public int GsoSourcePorts { get; set; } = 16;
     /// <summary>Receive with UDP_GRO: the kernel hands over a flow's datagrams coalesced.</summary>
     public bool UdpGro { get; set; } = true;
+    /// <summary>Virtio-net headers on the TAPs with checksum offload: partial checksums are completed here, and
+    /// frames of a TCP flow written to a TAP are coalesced into super-frames (GRO).</summary>
+    public bool TapOffloads { get; set; } = true;
+    /// <summary>TCP segmentation offload on the TAPs: endpoints send 64 KB super-frames, segmented here.</summary>
+    public bool Tso { get; set; } = true;
+    /// <summary>UDP segmentation offload on the TAPs (Linux 6.2+).</summary>
+    public bool Uso { get; set; } = true;
 }
 
 public sealed class NetworkOptions

@@ -59,7 +59,9 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
     {
         var c = _config;
         int bufferSize = Math.Max(PacketBufferPool.DefaultSmallSize, PacketBufferPool.Headroom + c.UnderlayMtu + 64);
-        var pool = new PacketBufferPool(c.Buffers, bufferSize);
+        // Large buffers hold the super-frames that GRO builds for the TAPs: a few per port in flight.
+        int large = c.Offloads.Tap == TapOffloads.None ? 0 : Math.Max(64, 16 * c.Networks.Sum(n => n.Endpoints.Count));
+        var pool = new PacketBufferPool(c.Buffers, bufferSize, large);
 
         var underlays = new List<UnderlaySocket>();
         foreach (var local in new[] { c.Vxlan.LocalV4, c.Vxlan.LocalV6 }.Where(a => !a.IsNone))
@@ -106,7 +108,11 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
             {
                 TapDevice tap = e.AttachTap is not null
                     ? TapDevice.Attach(e.AttachTap)
-                    : TapDevice.Create(new TapOptions { Name = e.Ifname, Namespace = e.Netns, Mac = e.Mac, Mtu = e.Mtu, Addresses = e.Addresses });
+                    : TapDevice.Create(new TapOptions
+                    {
+                        Name = e.Ifname, Namespace = e.Netns, Mac = e.Mac, Mtu = e.Mtu, Addresses = e.Addresses, Offloads = c.Offloads.Tap,
+                    });
+                if (tap.Offloads != c.Offloads.Tap && e.AttachTap is null) LogTapOffloads(e.Name, c.Offloads.Tap.ToString(), tap.Offloads.ToString());
                 _owned.Add(tap);
                 var port = sw.AddPort(e.Name, tap, network, e.AttachTap is not null ? tap.Mtu : e.Mtu);
                 tapFds.Add(tap.Fd);
@@ -165,6 +171,9 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
 
     [LoggerMessage(9, LogLevel.Warning, "the kernel refused UDP_GRO; receiving datagrams one by one")]
     private partial void LogGroRefused();
+
+    [LoggerMessage(10, LogLevel.Warning, "port {Name}: asked the TAP for offloads {Wanted}, the kernel gave {Got}")]
+    private partial void LogTapOffloads(string name, string wanted, string got);
 
     [LoggerMessage(6, LogLevel.Error, "switch worker error; the batch was dropped")]
     private partial void LogWorkerFailure(Exception e);

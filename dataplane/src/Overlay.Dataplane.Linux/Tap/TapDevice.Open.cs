@@ -37,7 +37,11 @@ public sealed unsafe partial class TapDevice
         int fd = OpenTun(options.Name, where);
         try
         {
-            string name = SetInterface(fd, options.Name, Tun.IFF_TAP | Tun.IFF_NO_PI | Tun.IFF_TUN_EXCL, where);
+            short flags = Tun.IFF_TAP | Tun.IFF_NO_PI | Tun.IFF_TUN_EXCL;
+            if (options.Offloads != TapOffloads.None) flags |= Tun.IFF_VNET_HDR;
+            string name = SetInterface(fd, options.Name, flags, where);
+            // Offloads are set before the link comes up, so the stack sees them from its first frame.
+            TapOffloads offloads = options.Offloads == TapOffloads.None ? TapOffloads.None : Negotiate(fd, options.Offloads);
             using var control = new InterfaceControl(where);
             if (!options.Mac.IsZero) control.SetMac(name, options.Mac);
             control.SetMtu(name, options.Mtu);
@@ -50,6 +54,7 @@ public sealed unsafe partial class TapDevice
             }
             if (options.Up) control.SetUp(name);
             var device = new TapDevice(fd, name, options.Namespace, ifIndex, control.GetMtu(name), control.GetMac(name), owned: true);
+            if (options.Offloads != TapOffloads.None) device.EnableVnet(offloads);
             fd = -1;
             return device;
         }

@@ -61,6 +61,7 @@ public sealed unsafe partial class TapDevice : IInsidePort, IDisposable
     /// <inheritdoc />
     public int Read(PacketBufferPool pool, PacketBatch batch)
     {
+        if (_scratch != null) return ReadVnet(pool, batch);
         int added = 0;
         while (!batch.IsFull)
         {
@@ -104,6 +105,7 @@ public sealed unsafe partial class TapDevice : IInsidePort, IDisposable
     /// <inheritdoc />
     public int Write(PacketBufferPool pool, PacketBatch batch)
     {
+        if (_scratch != null) return WriteVnet(pool, batch);
         int written = 0;
         for (int i = 0; i < batch.Count; i++)
         {
@@ -132,7 +134,11 @@ public sealed unsafe partial class TapDevice : IInsidePort, IDisposable
     }
 
     /// <summary>Closes the fd. A device we created disappears now; an attached one stays.</summary>
-    public void Dispose() => Libc.CloseOnce(ref _fd);
+    public void Dispose()
+    {
+        Libc.CloseOnce(ref _fd);
+        DisposeVnet();
+    }
 
     public override string ToString() => Namespace is null ? $"tap {Name}" : $"tap {Name} in netns {Namespace}";
 }

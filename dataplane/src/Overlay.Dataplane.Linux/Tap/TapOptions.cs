@@ -21,6 +21,9 @@ public sealed class TapOptions
     /// <summary>IPv4 and IPv6 addresses to add. IPv4 addresses after the first get alias labels (NAME:1, ...).</summary>
     public IReadOnlyList<InterfaceAddress> Addresses { get; init; } = [];
 
+    /// <summary>Offloads to ask the kernel for; those it refuses are dropped (see <see cref="TapDevice.Offloads"/>).</summary>
+    public TapOffloads Offloads { get; init; }
+
     /// <summary>Brings the link up after configuring it.</summary>
     public bool Up { get; init; } = true;
 

@@ -1,0 +1,182 @@
+using System.Runtime.InteropServices;
+using Overlay.Dataplane.Buffers;
+using Overlay.Dataplane.Linux.Native;
+using Overlay.Dataplane.Offload;
+
+namespace Overlay.Dataplane.Linux.Tap;
+
+/// <summary>
+/// The virtio-net header path (IFF_VNET_HDR with offloads). Reading: one read(2) returns a frame or a TCP/UDP
+/// super-frame of up to 64 KB with a header saying how to split it; super-frames are segmented here into MTU-sized
+/// frames with complete checksums, so the switch only ever sees ordinary frames. Writing: frames of one TCP flow
+/// are coalesced (GRO rules) into super-frames, each written with one write(2) and a header that lets the kernel
+/// take it whole.
+/// </summary>
+public sealed unsafe partial class TapDevice
+{
+    /// <summary>Room for the largest frame the kernel hands over with TSO, plus the header.</summary>
+    private const int ScratchBytes = VirtioNetHeader.Size + 65536 + 64;
+    /// <summary>A super-frame needs this many free batch slots to be read: 64 KB in segments of at least 1 KB.</summary>
+    private const int SegmentsReserve = 64;
+
+    private byte* _scratch;
+    private GsoSegmenter? _segmenter;
+    private GroCoalescer? _coalescer;
+
+    /// <summary>The offloads in force (what the kernel accepted of what was asked).</summary>
+    public TapOffloads Offloads { get; private set; }
+
+    public bool VnetHeader => _scratch != null;
+
+    /// <summary>Super-frames read and split into segments.</summary>
+    public long RxSuperFrames { get; private set; }
+    /// <summary>Super-frames the segmenter refused (malformed, unsupported, no room); dropped.</summary>
+    public long RxSegmentErrors { get; private set; }
+    /// <summary>Super-frames written (coalesced from several frames).</summary>
+    public long TxSuperFrames { get; private set; }
+
+    /// <summary>Asks for <paramref name="wanted"/>, dropping what the kernel refuses (USO first, then TSO).</summary>
+    private static TapOffloads Negotiate(int fd, TapOffloads wanted)
+    {
+        foreach (var attempt in new[] { wanted, wanted & ~TapOffloads.Uso, wanted & ~(TapOffloads.Uso | TapOffloads.Tso), TapOffloads.None })
+        {
+            uint flags = 0;
+            if (attempt != TapOffloads.None) flags |= Tun.TUN_F_CSUM;
+            if ((attempt & TapOffloads.Tso) != 0) flags |= Tun.TUN_F_TSO4 | Tun.TUN_F_TSO6 | Tun.TUN_F_TSO_ECN;
+            if ((attempt & TapOffloads.Uso) != 0) flags |= Tun.TUN_F_USO4 | Tun.TUN_F_USO6;
+            if (Libc.Ioctl(fd, Tun.TUNSETOFFLOAD, (void*)(nuint)flags) == 0) return attempt == TapOffloads.None ? attempt : attempt | TapOffloads.Checksum;
+        }
+        return TapOffloads.None;
+    }
+
+    private void EnableVnet(TapOffloads offloads)
+    {
+        Offloads = offloads;
+        _scratch = (byte*)NativeMemory.AlignedAlloc(ScratchBytes, 64);
+    }
+
+    private int ReadVnet(PacketBufferPool pool, PacketBatch batch)
+    {
+        _segmenter ??= new GsoSegmenter(pool);
+        int added = 0;
+        while (batch.Free >= SegmentsReserve || (batch.Free > 0 && (Offloads & (TapOffloads.Tso | TapOffloads.Uso)) == 0))
+        {
+            nint n = Libc.Read(_fd, _scratch, ScratchBytes);
+            if (n <= 0)
+            {
+                if (n < 0)
+                {
+                    int errno = Errno.Last;
+                    if (errno == Errno.EINTR) continue;
+                    if (errno != Errno.EAGAIN)
+                    {
+                        RxErrors++;
+                        LastErrno = errno;
+                    }
+                }
+                break;
+            }
+            if (n <= VirtioNetHeader.Size || n > ScratchBytes)
+            {
+                RxTruncated++;
+                continue;
+            }
+            var header = VirtioNetHeader.Read(new ReadOnlySpan<byte>(_scratch, VirtioNetHeader.Size));
+            var frame = new Span<byte>(_scratch + VirtioNetHeader.Size, (int)n - VirtioNetHeader.Size);
+            RxBytes += frame.Length;
+            if (header.IsGso)
+            {
+                var result = _segmenter.Segment(frame, header, batch);
+                if (!result.IsOk)
+                {
+                    RxSegmentErrors++;
+                    continue;
+                }
+                RxSuperFrames++;
+                added += result.Segments;
+                continue;
+            }
+            if (header.NeedsChecksum && GsoSegmenter.CompleteChecksum(frame, header) != GsoStatus.Ok)
+            {
+                RxSegmentErrors++;
+                continue;
+            }
+            if (frame.Length > pool.SmallFrameCapacity)
+            {
+                RxTruncated++;
+                continue;
+            }
+            if (!pool.TryRent(out int handle))
+            {
+                RxNoBuffers++;
+                break;
+            }
+            frame.CopyTo(pool.Span(handle).Slice(PacketBufferPool.Headroom));
+            batch.Add(handle, PacketBufferPool.Headroom, frame.Length);
+            added++;
+        }
+        RxFrames += added;
+        return added;
+    }
+
+    private int WriteVnet(PacketBufferPool pool, PacketBatch batch)
+    {
+        var gro = _coalescer ??= new GroCoalescer(pool, outputCapacity: 256);
+        int count = batch.Count;
+        int failed = 0;
+        for (int i = 0; i < count; i++)
+        {
+            while (gro.Add(batch.Handles[i], batch.Offsets[i], batch.Lengths[i]) == GroAddResult.OutputFull)
+            {
+                failed += WriteOutput(pool, gro);
+            }
+        }
+        batch.Count = 0;
+        while (!gro.Flush()) failed += WriteOutput(pool, gro);
+        failed += WriteOutput(pool, gro);
+        int written = Math.Max(0, count - failed);
+        TxFrames += written;
+        return written;
+    }
+
+    /// <summary>Writes the coalescer's output, each frame behind its virtio header in the headroom, and returns
+    /// the buffers. Returns how many input frames were lost to write errors (a super-frame counts its segments).</summary>
+    private int WriteOutput(PacketBufferPool pool, GroCoalescer gro)
+    {
+        var output = gro.Output;
+        int lost = 0;
+        for (int i = 0; i < output.Count; i++)
+        {
+            int offset = output.Offsets[i];
+            int length = output.Lengths[i];
+            var header = gro.Headers[i];
+            byte* frame = pool.Pointer(output.Handles[i]) + offset;
+            header.Write(new Span<byte>(frame - VirtioNetHeader.Size, VirtioNetHeader.Size));
+            nint n;
+            do n = Libc.Write(_fd, frame - VirtioNetHeader.Size, (nuint)(length + VirtioNetHeader.Size));
+            while (n < 0 && Errno.Last == Errno.EINTR);
+            int segments = header.IsGso ? Math.Max(1, (length + header.GsoSize - 1) / Math.Max(1, (int)header.GsoSize)) : 1;
+            if (n >= 0)
+            {
+                TxBytes += length;
+                if (header.IsGso) TxSuperFrames++;
+                continue;
+            }
+            int errno = Errno.Last;
+            LastErrno = errno;
+            if (errno is Errno.EAGAIN or Errno.ENOBUFS) TxDropped += segments;
+            else TxErrors += segments;
+            lost += segments;
+        }
+        output.ReturnAll(pool);
+        return lost;
+    }
+
+    private void DisposeVnet()
+    {
+        _coalescer?.Discard();
+        byte* scratch = _scratch;
+        _scratch = null;
+        if (scratch != null) NativeMemory.AlignedFree(scratch);
+    }
+}
