@@ -40,12 +40,12 @@ out.append(f"Machine: {os.cpu_count()} CPUs ({cpu}), Linux {platform.release()},
            f"{sh('iperf3 --version | head -1')}. Two host namespaces on one bridged underlay "
            f"(MTU {rows[0].get('underlay_mtu', 1500) if rows else '?'}), one endpoint each, VNI 42, "
            "iperf3 endpoint a -> endpoint b. Ratios are to the kernel<->kernel row.\n")
-out.append("| row | TCP 1 stream Gbit/s | TCP 4 streams Gbit/s | UDP 64 B kpps rx | RTT avg ms | RTT p99 ms | CPU s/GB (TCP 1) |")
-out.append("|---|---|---|---|---|---|---|")
+out.append("| row | TCP 1 stream Gbit/s | TCP 4 streams Gbit/s | UDP 64 B kpps rx | RTT avg ms | RTT p99 ms | machine CPU s/GB (TCP 1) | daemon CPU s/GB (TCP 1) |")
+out.append("|---|---|---|---|---|---|---|---|")
 for r in rows:
     if "skipped" in r or "failed" in r:
         why = "skipped: " + r["skipped"] if "skipped" in r else "FAILED: " + r["failed"]
-        out.append(f"| {r['row']} | {why} | | | | | |")
+        out.append(f"| {r['row']} | {why} | | | | | | |")
         continue
     kpps = dict(r, udp64_kpps=r["udp64_pps"] / 1000)
     if base: base.setdefault("udp64_kpps", base["udp64_pps"] / 1000)
@@ -57,6 +57,7 @@ for r in rows:
         cell(r, "rtt_avg_ms", "{:.3f}"),
         cell(r, "rtt_p99_ms", "{:.3f}"),
         cell(r, "cpu_s_per_gb_tcp1", "{:.2f}"),
+        "{:.2f}".format(r["daemon_cpu_s_per_gb_tcp1"]) if r.get("daemon_cpu_s_per_gb_tcp1") else "-",
     ]) + " |")
 for r in rows:
     if r.get("note"):
@@ -65,7 +66,8 @@ busy = [f"{r['row']} {r['idle_pct_before']}%" for r in rows if r.get("idle_pct_b
 if busy:
     out.append("\n**Warning:** the machine was not idle before some rows (idle CPU: " + ", ".join(busy) +
                "); their figures are low and noisy.")
-out.append("\nCPU s/GB counts all non-idle CPU time of the machine (user+system+irq+softirq) during "
+out.append("\nDaemon CPU s/GB is the user+system time of the overlayd processes during the TCP 1-stream run per GB received. "
+           "Machine CPU s/GB counts all non-idle CPU time of the machine (user+system+irq+softirq) during "
            "the TCP 1-stream run, iperf3 included, divided by the bytes received.")
 text = "\n".join(out) + "\n"
 open(sys.argv[2], "w").write(text)

@@ -7,7 +7,9 @@
 #   kernel    "kernel<->kernel"      kernel vxlan device on h1 and h2
 #   overlayd  "overlayd<->overlayd"  overlayd on h1 and h2
 #   mixed     "overlayd<->kernel"    overlayd on h1, kernel vxlan on h2
-#   all       all three
+#   no-tso, no-tap-offloads, no-udp-gso, no-udp-gro, no-offloads
+#             "overlayd<->overlayd" with that offload (or all of them) switched off
+#   all       kernel, overlayd, mixed and every offload-off row
 # Rig: host namespaces h1 (198.18.0.1) and h2 (198.18.0.2) on one bridged underlay; endpoint a
 # (198.19.0.1) behind h1 and b (198.19.0.2) behind h2 on VNI 42. iperf3 runs a -> b.
 # Prints one JSON object per row on stdout (and appends it to FILE with -o). A row whose VTEP
@@ -62,6 +64,7 @@ overlayd_config() {
     remote_ip=$(rig_host_ip "${HOST_I[${PEER_OF[$h]}]}" "$FAMILY")
     cat <<JSON
 {"node":{"name":"$h"},
+ "dataplane":{${DATAPLANE_JSON:-}},
  "underlay":{"addresses":["$local_ip"],"port":4789},
  "control":{"socket":"/run/overlay/${RIG_PREFIX}$h.sock"},
  "networks":[{"name":"blue","vni":$VNI,"flood":["$remote_ip"],
@@ -164,20 +167,47 @@ PY
 
 # ---- rows -----------------------------------------------------------------------------------
 
+OFFLOAD_ROWS=(no-tso no-tap-offloads no-udp-gso no-udp-gro no-offloads)
 row_name() {
     case "$1" in
         kernel) echo "kernel<->kernel" ;;
         overlayd) echo "overlayd<->overlayd" ;;
         mixed) echo "overlayd<->kernel" ;;
+        no-tso) echo "overlayd, TSO off" ;;
+        no-tap-offloads) echo "overlayd, TAP offloads off" ;;
+        no-udp-gso) echo "overlayd, UDP GSO off" ;;
+        no-udp-gro) echo "overlayd, UDP GRO off" ;;
+        no-offloads) echo "overlayd, all offloads off" ;;
         *) return 1 ;;
     esac
 }
 row_modes() {
     case "$1" in
         kernel) echo "kernel kernel" ;;
-        overlayd) echo "overlayd overlayd" ;;
         mixed) echo "overlayd kernel" ;;
+        *) echo "overlayd overlayd" ;;
     esac
+}
+# row_dataplane ROW: the overlayd config's "dataplane" members for ROW.
+row_dataplane() {
+    case "$1" in
+        no-tso) echo '"tso":false' ;;
+        no-tap-offloads) echo '"tapOffloads":false' ;;
+        no-udp-gso) echo '"udpGso":false' ;;
+        no-udp-gro) echo '"udpGro":false' ;;
+        no-offloads) echo '"tapOffloads":false,"udpGso":false,"udpGro":false' ;;
+        *) echo '' ;;
+    esac
+}
+
+# daemon_ticks: CPU jiffies (user+system) used so far by every overlayd process.
+daemon_ticks() {
+    local pid total=0 t
+    for pid in $(pgrep -f 'overlayd(\.dll)? ' || true); do
+        t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+        total=$((total + t))
+    done
+    echo "$total"
 }
 
 emit() { echo "$1"; [[ -n ${OUT_FILE:-} ]] && echo "$1" >>"$OUT_FILE"; return 0; }
@@ -187,6 +217,7 @@ emit() { echo "$1"; [[ -n ${OUT_FILE:-} ]] && echo "$1" >>"$OUT_FILE"; return 0;
 run_row() {
     local row="$1" name m1 m2 m
     name=$(row_name "$row")
+    DATAPLANE_JSON=$(row_dataplane "$row")
     read -r m1 m2 < <(row_modes "$row")
     SKIP_REASON=""
     for m in $m1 $m2; do
@@ -218,7 +249,10 @@ run_row() {
     # Not $(...): a command substitution would hold a Ctrl-C back until the run ends.
     local tcp1 tcp4 udp rtt
     log "$name: TCP 1 stream, ${DURATION}s"
+    local d0 d1; d0=$(daemon_ticks)
     measure_iperf tcp1 >"$RIG_DIR/r-tcp1" || { FAIL_REASON="iperf3 tcp1 failed"; return 1; }
+    d1=$(daemon_ticks)
+    local daemon_cpu; daemon_cpu=$(python3 -c "import sys; print(($d1 - $d0) / $(getconf CLK_TCK))")
     log "$name: TCP 4 streams, ${DURATION}s"
     measure_iperf tcp4 -P 4 >"$RIG_DIR/r-tcp4" || { FAIL_REASON="iperf3 tcp4 failed"; return 1; }
     log "$name: UDP 64 B, ${DURATION}s"
@@ -228,7 +262,7 @@ run_row() {
     tcp1=$(<"$RIG_DIR/r-tcp1"); tcp4=$(<"$RIG_DIR/r-tcp4")
     udp=$(<"$RIG_DIR/r-udp64"); rtt=$(<"$RIG_DIR/r-ping")
 
-    emit "$(python3 - "$name" "$RIG_UNDERLAY_MTU" "$tcp1" "$tcp4" "$udp" "$rtt" "$FAMILY" "$idle" "$csum_note" <<'PY'
+    emit "$(python3 - "$name" "$RIG_UNDERLAY_MTU" "$tcp1" "$tcp4" "$udp" "$rtt" "$FAMILY" "$idle" "$csum_note" "$daemon_cpu" <<'PY'
 import json, sys
 name, mtu = sys.argv[1], int(sys.argv[2])
 t1, t4, u, r = (list(map(float, a.split())) for a in sys.argv[3:7])
@@ -245,6 +279,7 @@ print(json.dumps({
     "cpu_s_per_gb_tcp1": per_gb(t1[4], t1[1]),
     "sys_softirq_s_per_gb_tcp1": per_gb(t1[5], t1[1]),
     "cpu_s_per_gb_tcp4": per_gb(t4[4], t4[1]),
+    "daemon_cpu_s_per_gb_tcp1": per_gb(float(sys.argv[10]), t1[1]) if float(sys.argv[10]) > 0 else None,
     "underlay_mtu": mtu,
     "underlay_family": "ipv" + sys.argv[7],
     "idle_pct_before": int(sys.argv[8]),
@@ -263,13 +298,13 @@ while (($#)); do
     case "$1" in
         -o) OUT_FILE="$2"; shift 2 ;;
         -t) DURATION="$2"; shift 2 ;;
-        all) ROWS+=(kernel overlayd mixed); shift ;;
-        kernel|overlayd|mixed) ROWS+=("$1"); shift ;;
+        all) ROWS+=(kernel overlayd mixed "${OFFLOAD_ROWS[@]}"); shift ;;
+        kernel|overlayd|mixed|no-tso|no-tap-offloads|no-udp-gso|no-udp-gro|no-offloads) ROWS+=("$1"); shift ;;
         "kernel<->kernel") ROWS+=(kernel); shift ;;
         "overlayd<->overlayd") ROWS+=(overlayd); shift ;;
         "overlayd<->kernel") ROWS+=(mixed); shift ;;
         -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
-        *) echo "unknown argument: $1 (rows: kernel overlayd mixed all)" >&2; exit 2 ;;
+        *) echo "unknown argument: $1 (rows: kernel overlayd mixed ${OFFLOAD_ROWS[*]} all)" >&2; exit 2 ;;
     esac
 done
 ((${#ROWS[@]})) || ROWS=(kernel)

@@ -31,11 +31,44 @@ public static class ConfigLoader
         return new ConfigValidator(mtuOf ?? InterfaceMtu).Validate(options);
     }
 
-    /// <summary>The binder's messages name keys as "networks:0:vni"; say it as the file does.</summary>
+    /// <summary>The binder names options types ("...not found on the instance of ...EndpointOptions: 'macaddres'");
+    /// say where that is in the file instead.</summary>
     private static string Describe(InvalidOperationException e)
     {
-        string message = e.InnerException is null ? e.Message : $"{e.Message} ({e.GetBaseException().Message})";
-        return message.Replace("Error while binding: ", "", StringComparison.Ordinal);
+        // The key is named by one exception of the chain, the cause by another: read them all.
+        var parts = new List<string>();
+        for (Exception? x = e; x is not null; x = x.InnerException) parts.Add(x.Message);
+        string message = string.Join(" | ", parts);
+        var unknown = System.Text.RegularExpressions.Regex.Match(message, @"instance of ([\w.]+)'?:\s*'([^']+)'");
+        if (unknown.Success)
+        {
+            string section = unknown.Groups[1].Value.Split('.')[^1] switch
+            {
+                nameof(OverlayOptions) => "(top level)",
+                nameof(NodeOptions) => "node",
+                nameof(UnderlayOptions) => "underlay",
+                nameof(ControlOptions) => "control",
+                nameof(DataplaneOptions) => "dataplane",
+                nameof(NetworkOptions) => "networks[]",
+                nameof(EndpointOptions) => "networks[].endpoints[]",
+                var other => other,
+            };
+            string keys = string.Join(", ", unknown.Groups[2].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            return $"{section}: unknown key(s) {keys}";
+        }
+        var convert = System.Text.RegularExpressions.Regex.Match(message, @"value '([^']*)' at '([^']+)' to type '([^']+)'");
+        if (convert.Success)
+        {
+            string key = string.Join('.', convert.Groups[2].Value.Split(':').Select(k => k.Length > 0 && char.IsDigit(k[0]) ? $"[{k}]" : char.ToLowerInvariant(k[0]) + k[1..])).Replace(".[", "[");
+            string type = convert.Groups[3].Value.Split('.')[^1].TrimEnd('`', '1', ']').Replace("Nullable", "") switch
+            {
+                var t when t.Contains("Int", StringComparison.Ordinal) => "whole number",
+                var t when t.Contains("Boolean", StringComparison.Ordinal) => "boolean (true or false)",
+                var t => t,
+            };
+            return $"{key}: '{convert.Groups[1].Value}' is not a {type}";
+        }
+        return e.GetBaseException().Message;
     }
 
     /// <summary>The MTU of the interface that holds <paramref name="address"/> in this network namespace.</summary>
