@@ -34,6 +34,8 @@ public class VxlanBenchmarks
     private InMemoryUnderlay.End _end2 = null!;
     private readonly PacketBatch _batch = new(64);
     private byte[] _frame = [];
+    private byte[] _datagram = [];
+    private readonly IpAddr _remoteSource = IpAddr.Parse("198.18.0.1");
 
     [GlobalSetup]
     public void Setup()
@@ -56,6 +58,10 @@ public class VxlanBenchmarks
         _s1.AddPort("a", _portA, n1, 1450);
         _s2.AddPort("b", _portB, n2, 1450);
         _s1.FdbUpdate(n1, FdbChange.Add, B, null, _remote, FdbEntryKind.Static);
+        _s2.FdbUpdate(n2, FdbChange.Add, B, _s2.Ports[0], default, FdbEntryKind.Static);
+        _datagram = new byte[VxlanView.HeaderLength + _frame.Length];
+        VxlanView.Encode(_datagram, 42);
+        _frame.CopyTo(_datagram, VxlanView.HeaderLength);
     }
 
     [Benchmark(Description = "encapsulate (outer IPv4+UDP+VXLAN)")]
@@ -63,6 +69,16 @@ public class VxlanBenchmarks
     {
         _frame.CopyTo(_buffer, PacketBufferPool.Headroom);
         return _encap.Encapsulate(_buffer, PacketBufferPool.Headroom, _frameLength, 42, _remote, 0x1234);
+    }
+
+    [Benchmark(Description = "decapsulate+switch+deliver, per packet", OperationsPerInvoke = 64)]
+    public long Decapsulate()
+    {
+        // 64 VXLAN datagrams (prepared by the sender side once) through the receiving switch.
+        for (int i = 0; i < 64; i++) _end2.Enqueue(_remoteSource, 50000, _datagram);
+        _end2.Receive(_s2.Pool, _batch);
+        _s2.ProcessOutside(_batch);
+        return _portB.WrittenCount;
     }
 
     [Benchmark(Description = "switch+encap+decap+deliver, per packet", OperationsPerInvoke = 64)]
