@@ -272,4 +272,39 @@ public sealed class VxlanSwitchTests
         Assert.Equal(1, h1.Network(42).Counters.Drops[(int)DropReason.Oversize]);
         Assert.Equal(0, h1.Pool.Outstanding);
     }
+
+    [Fact]
+    public void ArpProxyAnswersKnownTargetsLocallyAndNeverFloods()
+    {
+        var rig = new SwitchRig();
+        var h1 = rig.AddHost("198.18.0.1");
+        var h2 = rig.AddHost("198.18.0.2");
+        var net = h1.Network(42, tweak: s => s with { ArpProxy = true });
+        var a = h1.Port("a", 42);
+        var b = h2.Port("b", 42);
+        Flood(h1, 42, "198.18.0.2");
+        Flood(h2, 42, "198.18.0.1");
+        h1.Switch.NeighbourSet(net, IpAddr.FromV4(IpB), MacB);
+        rig.Underlay.Capture = true;
+
+        a.Enqueue(Frames.ArpRequest(MacA, IpA, IpB));       // known: answered here
+        a.Enqueue(Frames.ArpRequest(MacA, IpA, 0xC6130063)); // unknown: consumed, not flooded
+        rig.Pump();
+
+        Assert.Empty(rig.Underlay.Sent);
+        Assert.Empty(b.Written);
+        var reply = Assert.Single(a.Written);
+        Assert.True(EthernetView.TryParse(reply, out var eth));
+        Assert.Equal(MacA, eth.Destination);
+        Assert.Equal(MacB, eth.Source);
+        Assert.True(ArpView.TryParse(eth.Payload, out var arp));
+        Assert.True(arp.IsReply);
+        Assert.Equal(MacB, arp.SenderMac);
+        Assert.Equal(IpB, arp.SenderIp);
+        Assert.Equal(MacA, arp.TargetMac);
+        Assert.Equal(IpA, arp.TargetIp);
+        Assert.Equal(1, net.ArpReplies);
+        Assert.Equal(1, net.Counters.Drops[(int)DropReason.ArpProxyMiss]);
+        Assert.Equal(0, h1.Pool.Outstanding);
+    }
 }

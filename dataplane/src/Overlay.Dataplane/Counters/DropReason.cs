@@ -31,17 +31,19 @@ public enum DropReason
     NoBuffer,
     /// <summary>The device or socket refused the packet on transmit.</summary>
     TxError,
+    /// <summary>An ARP request the ARP proxy could not answer (the kernel consumes it too; it is never flooded).</summary>
+    ArpProxyMiss,
 }
 
 public static class DropReasons
 {
-    public const int Count = (int)DropReason.TxError + 1;
+    public const int Count = (int)DropReason.ArpProxyMiss + 1;
 
     private static readonly string[] Names =
     [
         "truncated", "vxlan_invalid_flags", "vxlan_reserved_bits", "unknown_vni", "own_vtep_source",
         "invalid_source_mac", "static_conflict", "oversize", "same_port", "remote_to_remote",
-        "no_destination", "no_underlay_address", "no_buffer", "tx_error",
+        "no_destination", "no_underlay_address", "no_buffer", "tx_error", "arp_proxy_miss",
     ];
 
     /// <summary>The snake_case name used in stats output and metric tags.</summary>

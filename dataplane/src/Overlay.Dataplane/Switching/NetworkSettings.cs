@@ -10,6 +10,9 @@ public sealed record NetworkSettings
     public bool Learning { get; init; } = true;
     /// <summary>Lifetime of learned entries (the kernel's ageing, default 300 s).</summary>
     public TimeSpan Ageing { get; init; } = TimeSpan.FromSeconds(300);
+    /// <summary>Answer ARP requests from local ports out of the neighbour table and never flood them (the kernel
+    /// VXLAN device's <c>proxy</c>; Docker's overlay turns it on and fills the table from its gossip).</summary>
+    public bool ArpProxy { get; init; }
     /// <summary>Cap on forwarding entries, 0 = none (the kernel's maxaddress).</summary>
     public int MaxAddresses { get; init; }
 }

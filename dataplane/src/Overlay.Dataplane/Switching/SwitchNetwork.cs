@@ -20,6 +20,9 @@ public sealed class SwitchNetwork
     public uint Vni => Settings.Vni;
     public string Name => Settings.Name;
     public ForwardingTable Fdb { get; }
+    public NeighbourTable Neighbours { get; } = new();
+    /// <summary>ARP requests answered locally (ARP proxy).</summary>
+    public long ArpReplies;
     public TrafficCounters Counters { get; } = new();
 
     /// <summary>Times a learned MAC moved to another port or VTEP.</summary>

@@ -54,6 +54,10 @@ public sealed partial class VxlanSwitch
                 continue;
             }
 
+            if (network.Settings.ArpProxy && eth.EtherType == EtherTypes.Arp && TryProxyArp(network, port, eth, handle, offset, length))
+            {
+                continue;
+            }
             ref FdbEntry entry = ref fdb.Lookup(eth.Destination, now);
             if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry))
             {
