@@ -11,7 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: build deps test demo bench clean
+.PHONY: build deps test interop demo bench clean
 
 build:
 	dotnet build -c $(CONFIG) $(SLN) -v:minimal -nologo
@@ -19,8 +19,12 @@ build:
 deps:
 	scripts/install-deps.sh
 
-test: deps build
+test: deps build interop
 	CONFIG=$(CONFIG) scripts/run-tests.sh
+
+# The Go memberlist peer the gossip interop tests talk to (Debian's golang-go and memberlist, built offline).
+interop:
+	tests/interop/memberlist-peer/build.sh
 
 demo: deps build
 	scripts/demo.sh
