@@ -53,8 +53,8 @@ public static class ConfigLoader
                 nameof(EndpointOptions) => "networks[].endpoints[]",
                 var other => other,
             };
-            string keys = string.Join(", ", unknown.Groups[2].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-            return $"{section}: unknown key(s) {keys}";
+            var keys = unknown.Groups[2].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return $"{section}: unknown key{(keys.Length > 1 ? "s" : "")} {string.Join(", ", keys.Select(k => $"'{k}'"))}";
         }
         var convert = System.Text.RegularExpressions.Regex.Match(message, @"value '([^']*)' at '([^']+)' to type '([^']+)'");
         if (convert.Success)
