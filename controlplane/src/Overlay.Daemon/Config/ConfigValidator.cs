@@ -70,6 +70,7 @@ public sealed class ConfigValidator
             {
                 Name = name, Vni = (uint)(n.Vni ?? 0), Learning = n.Learning,
                 Ageing = TimeSpan.FromSeconds(Math.Max(1, n.AgeingSeconds)), MaxAddresses = Math.Max(0, n.MaxAddresses),
+                ArpProxy = n.ArpProxy,
             };
             var endpoints = new List<EndpointConfig>();
             for (int e = 0; e < n.Endpoints.Count; e++) endpoints.Add(Endpoint(n.Endpoints[e], $"{key}.endpoints[{e}]", node, vxlan, mtu));

@@ -80,6 +80,9 @@ public sealed class NetworkOptions
     public bool Learning { get; set; } = true;
     public int AgeingSeconds { get; set; } = 300;
     public int MaxAddresses { get; set; }
+    /// <summary>Answer ARP requests from local endpoints out of the neighbour table and never flood them (the
+    /// kernel VXLAN device's proxy option; the gossip control plane fills the table).</summary>
+    public bool ArpProxy { get; set; }
     /// <summary>Remote VTEPs that receive broadcast, multicast and unknown unicast (head-end replication).</summary>
     public List<string> Flood { get; set; } = [];
     public List<EndpointOptions> Endpoints { get; set; } = [];
