@@ -138,8 +138,10 @@ public sealed partial class SwitchWorker : IDisposable
     private void Fail(Exception e)
     {
         Errors++;
-        // A batch that failed half way still owns buffers: give them back so the pool does not leak.
-        if (_rx.Count > 0) _rx.ReturnAll(_switch.Pool);
+        // A batch that failed half way has handed some of its buffers on already; returning them all would put
+        // a buffer in the pool twice (two owners, corrupted packets). Forget them instead: the pool's
+        // Outstanding count shows the loss.
+        _rx.Count = 0;
         _onError?.Invoke(e);
     }
 
