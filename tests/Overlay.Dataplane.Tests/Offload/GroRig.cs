@@ -6,10 +6,10 @@ namespace Overlay.Dataplane.Tests.Offload;
 /// <summary>A pool plus a coalescer; feeds byte arrays and drains the output into plain records.</summary>
 internal sealed class GroRig
 {
-    public GroRig(int maxFlows = GroCoalescer.DefaultMaxFlows, int outputCapacity = 256, int largeBuffers = 16)
+    public GroRig(int maxFlows = GroCoalescer.DefaultMaxFlows, int outputCapacity = 256, int largeBuffers = 16, bool udp = false)
     {
         Pool = new PacketBufferPool(1024, largeCount: largeBuffers);
-        Gro = new GroCoalescer(Pool, outputCapacity, maxFlows);
+        Gro = new GroCoalescer(Pool, outputCapacity, maxFlows, udp);
     }
 
     public PacketBufferPool Pool { get; }

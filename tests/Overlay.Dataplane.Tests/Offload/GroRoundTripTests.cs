@@ -4,11 +4,11 @@ using Overlay.Packets;
 
 namespace Overlay.Dataplane.Tests.Offload;
 
-/// <summary>Segmenting a super-frame and coalescing the segments gives back the super-frame, byte for byte, in the
-/// CHECKSUM_PARTIAL convention, with the header the kernel would have given it.</summary>
+/// <summary>Segmenting a super-frame (TSO or USO) and coalescing the segments gives back the super-frame, byte for
+/// byte, in the CHECKSUM_PARTIAL convention, with the header the kernel would have given it.</summary>
 public sealed class GroRoundTripTests
 {
-    public static IEnumerable<object[]> Cases() => OffloadCases.Tcp();
+    public static IEnumerable<object[]> Cases() => OffloadCases.Tcp().Concat(OffloadCases.Udp());
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -19,7 +19,7 @@ public sealed class GroRoundTripTests
         var header = FrameBuilder.GsoHeader(spec, gso);
         var pool = new PacketBufferPool(256, largeCount: 2);
         var segments = new PacketBatch(256);
-        var gro = new GroCoalescer(pool, 64);
+        var gro = new GroCoalescer(pool, 64, coalesceUdp: true);
 
         var result = new GsoSegmenter(pool).Segment(super, header, segments);
         Assert.True(result.IsOk);

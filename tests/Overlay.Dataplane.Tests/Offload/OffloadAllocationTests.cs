@@ -10,6 +10,7 @@ public sealed class OffloadAllocationTests
     [InlineData("v4 mss1448 short last")]
     [InlineData("v6 vlan psh fin")]
     [InlineData("udp4 short last")]
+    [InlineData("udp4 64 x 64")]
     public void TenThousandSuperFramesAllocateNothing(string name)
     {
         var (spec, gso) = OffloadCases.All[name];
@@ -18,7 +19,7 @@ public sealed class OffloadAllocationTests
         var pool = new PacketBufferPool(128, largeCount: 2);
         var segments = new PacketBatch(64);
         var segmenter = new GsoSegmenter(pool);
-        var gro = new GroCoalescer(pool, 128);
+        var gro = new GroCoalescer(pool, 128, coalesceUdp: true);
         long frames = 0;
 
         void Run(int count)

@@ -27,6 +27,7 @@ internal static class OffloadCases
         ["v6 vlan psh fin"] = (new FrameSpec { V6 = true, VlanTci = 7, Payload = 7000, Flags = TcpFlags.Ack | TcpFlags.Psh | TcpFlags.Fin, TcpOptions = Ts }, 1400),
         ["udp4 short last"] = (new FrameSpec { Udp = true, Payload = 20_000 }, 1472),
         ["udp4 gso 1"] = (new FrameSpec { Udp = true, Payload = 30 }, 1),
+        ["udp4 64 x 64"] = (new FrameSpec { Udp = true, Payload = 64 * 64 }, 64),
         ["udp6 vlan exact"] = (new FrameSpec { Udp = true, V6 = true, VlanTci = 100, Payload = 1452 * 10 }, 1452),
     };
 
@@ -34,6 +35,12 @@ internal static class OffloadCases
     public static IEnumerable<object[]> Tcp() =>
         All.Where(c => !c.Value.Spec.Udp && (c.Value.Spec.Flags & TcpFlags.Urg) == 0
                        && c.Value.Spec.Ipv4Options.Length == 0 && c.Value.Spec.Payload > c.Value.GsoSize)
+           .Select(c => new object[] { c.Key });
+
+    /// <summary>UDP cases a GRO round trip must restore: several datagrams, at most UDP_GRO_CNT_MAX (64) of them.</summary>
+    public static IEnumerable<object[]> Udp() =>
+        All.Where(c => c.Value.Spec.Udp && c.Value.Spec.Payload > c.Value.GsoSize
+                       && (c.Value.Spec.Payload + c.Value.GsoSize - 1) / c.Value.GsoSize <= 64)
            .Select(c => new object[] { c.Key });
 
     public static IEnumerable<object[]> Names() => All.Keys.Select(k => new object[] { k });

@@ -8,9 +8,9 @@ namespace Overlay.Dataplane.Linux.Tap;
 /// <summary>
 /// The virtio-net header path (IFF_VNET_HDR with offloads). Reading: one read(2) returns a frame or a TCP/UDP
 /// super-frame of up to 64 KB with a header saying how to split it; super-frames are segmented here into MTU-sized
-/// frames with complete checksums, so the switch only ever sees ordinary frames. Writing: frames of one TCP flow
-/// are coalesced (GRO rules) into super-frames, each written with one write(2) and a header that lets the kernel
-/// take it whole.
+/// frames with complete checksums, so the switch only ever sees ordinary frames. Writing: frames of one TCP flow,
+/// and with USO of one UDP flow, are coalesced (GRO rules) into super-frames, each written with one write(2) and a
+/// header that lets the kernel take it whole.
 /// </summary>
 public sealed unsafe partial class TapDevice
 {
@@ -30,8 +30,18 @@ public sealed unsafe partial class TapDevice
 
     /// <summary>Super-frames read and split into segments.</summary>
     public long RxSuperFrames { get; private set; }
-    /// <summary>Super-frames the segmenter refused (malformed, unsupported, no room); dropped.</summary>
+    /// <summary>Frames dropped because the segmenter refused them: the sum of the four counts below, each of which
+    /// <see cref="GsoDropReasons.For"/> names as a drop reason.</summary>
     public long RxSegmentErrors { get; private set; }
+    /// <summary>Super-frames (or partial-checksum frames) whose headers contradict themselves or the virtio header
+    /// (<see cref="GsoStatus.Malformed"/>).</summary>
+    public long RxSegmentMalformed { get; private set; }
+    /// <summary>Super-frames segmentation does not handle (<see cref="GsoStatus.Unsupported"/>).</summary>
+    public long RxSegmentUnsupported { get; private set; }
+    /// <summary>Super-frames dropped because the pool had fewer free buffers than segments (<see cref="GsoStatus.NoBuffer"/>).</summary>
+    public long RxSegmentNoBuffer { get; private set; }
+    /// <summary>Super-frames with more segments than the batch had room for (<see cref="GsoStatus.BatchFull"/>).</summary>
+    public long RxSegmentBatchFull { get; private set; }
     /// <summary>Super-frames written (coalesced from several frames).</summary>
     public long TxSuperFrames { get; private set; }
 
@@ -89,17 +99,21 @@ public sealed unsafe partial class TapDevice
                 var result = _segmenter.Segment(frame, header, batch);
                 if (!result.IsOk)
                 {
-                    RxSegmentErrors++;
+                    CountSegmentError(result.Status);
                     continue;
                 }
                 RxSuperFrames++;
                 added += result.Segments;
                 continue;
             }
-            if (header.NeedsChecksum && GsoSegmenter.CompleteChecksum(frame, header) != GsoStatus.Ok)
+            if (header.NeedsChecksum)
             {
-                RxSegmentErrors++;
-                continue;
+                GsoStatus status = GsoSegmenter.CompleteChecksum(frame, header);
+                if (status != GsoStatus.Ok)
+                {
+                    CountSegmentError(status);
+                    continue;
+                }
             }
             if (frame.Length > pool.SmallFrameCapacity)
             {
@@ -121,7 +135,7 @@ public sealed unsafe partial class TapDevice
 
     private int WriteVnet(PacketBufferPool pool, PacketBatch batch)
     {
-        var gro = _coalescer ??= new GroCoalescer(pool, outputCapacity: 256);
+        var gro = _coalescer ??= new GroCoalescer(pool, outputCapacity: 256, coalesceUdp: (Offloads & TapOffloads.Uso) != 0);
         int count = batch.Count;
         int failed = 0;
         for (int i = 0; i < count; i++)
@@ -155,7 +169,7 @@ public sealed unsafe partial class TapDevice
             nint n;
             do n = Libc.Write(_fd, frame - VirtioNetHeader.Size, (nuint)(length + VirtioNetHeader.Size));
             while (n < 0 && Errno.Last == Errno.EINTR);
-            int segments = header.IsGso ? Math.Max(1, (length + header.GsoSize - 1) / Math.Max(1, (int)header.GsoSize)) : 1;
+            int segments = header.IsGso ? Segments(length - header.HeaderLength, header.GsoSize) : 1;
             if (n >= 0)
             {
                 TxBytes += length;
@@ -170,6 +184,21 @@ public sealed unsafe partial class TapDevice
         }
         output.ReturnAll(pool);
         return lost;
+    }
+
+    /// <summary>Datagrams or TCP segments in a super-frame of <paramref name="payload"/> bytes after its headers.</summary>
+    private static int Segments(int payload, int gsoSize) => Math.Max(1, (payload + gsoSize - 1) / Math.Max(1, gsoSize));
+
+    private void CountSegmentError(GsoStatus status)
+    {
+        RxSegmentErrors++;
+        switch (status)
+        {
+            case GsoStatus.Malformed: RxSegmentMalformed++; break;
+            case GsoStatus.Unsupported: RxSegmentUnsupported++; break;
+            case GsoStatus.NoBuffer: RxSegmentNoBuffer++; break;
+            case GsoStatus.BatchFull: RxSegmentBatchFull++; break;
+        }
     }
 
     private void DisposeVnet()

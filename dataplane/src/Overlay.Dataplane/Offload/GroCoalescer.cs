@@ -6,8 +6,10 @@ namespace Overlay.Dataplane.Offload;
 /// <summary>
 /// Receive-side coalescing (software GRO) for frames about to be written to a TAP opened with <c>IFF_VNET_HDR</c>:
 /// consecutive TCP segments of one flow become one super-frame that the kernel takes in a single write, with
-/// gso_type TCPV4/TCPV6 and a CHECKSUM_PARTIAL header. The merge rules are the kernel's <c>tcp_gro_receive</c>,
-/// <c>inet_gro_receive</c> and <c>ipv6_gro_receive</c> rules; see <see cref="TryMerge"/>.
+/// gso_type TCPV4/TCPV6 and a CHECKSUM_PARTIAL header; with <see cref="CoalescesUdp"/>, so do consecutive UDP
+/// datagrams of one flow (gso_type UDP_L4, for a TAP that negotiated USO). The merge rules are the kernel's
+/// <c>tcp_gro_receive</c>, <c>udp_gro_receive_segment</c>, <c>inet_gro_receive</c> and <c>ipv6_gro_receive</c>
+/// rules; see <see cref="TryMerge"/>.
 /// <para>
 /// Feed frames in arrival order with <see cref="Add"/> (ownership of each buffer passes to the coalescer) and call
 /// <see cref="Flush"/> at the end of every batch. Results appear in <see cref="Output"/>, a packet batch that owns its
@@ -36,13 +38,16 @@ public sealed partial class GroCoalescer
     /// <param name="outputCapacity">Slots in <see cref="Output"/>; at least <paramref name="maxFlows"/> + 2 so that a
     /// drained output always takes a whole flush. A batch of N frames never needs more than N + maxFlows.</param>
     /// <param name="maxFlows">Super-frames open at once (the kernel keeps 8 per GRO bucket).</param>
-    public GroCoalescer(PacketBufferPool pool, int outputCapacity, int maxFlows = DefaultMaxFlows)
+    /// <param name="coalesceUdp">Also merge UDP datagrams into UDP_L4 super-frames. Only for a TAP that negotiated
+    /// USO (TUN_F_USO4 | TUN_F_USO6): any other refuses a UDP_L4 header on write.</param>
+    public GroCoalescer(PacketBufferPool pool, int outputCapacity, int maxFlows = DefaultMaxFlows, bool coalesceUdp = false)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFlows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outputCapacity, maxFlows + SlotsPerAdd);
         _pool = pool;
         _flows = new GroFlow[maxFlows];
+        CoalescesUdp = coalesceUdp;
         Output = new PacketBatch(outputCapacity);
         Headers = new VirtioNetHeader[outputCapacity];
     }
@@ -51,11 +56,15 @@ public sealed partial class GroCoalescer
     public PacketBatch Output { get; }
 
     /// <summary>The virtio header to write in front of <c>Output</c> entry i. Super-frames: NEEDS_CSUM, TCPV4/TCPV6
-    /// (+ECN when the first segment has CWR), the TCP checksum field holding the pseudo-header sum. Everything else:
-    /// flags 0 and gso NONE; the frame's checksums are whatever they were (tun ignores DATA_VALID on write).</summary>
+    /// (+ECN when the first segment has CWR) or UDP_L4, the L4 checksum field holding the pseudo-header sum.
+    /// Everything else: flags 0 and gso NONE; the frame's checksums are whatever they were (tun ignores DATA_VALID on
+    /// write).</summary>
     public VirtioNetHeader[] Headers { get; }
 
     public int MaxFlows => _flows.Length;
+
+    /// <summary>UDP datagrams are merged too (UDP_L4 super-frames); otherwise they pass through.</summary>
+    public bool CoalescesUdp { get; }
 
     /// <summary>Super-frames open (held, not yet in <see cref="Output"/>).</summary>
     public int OpenFlows => _flowCount;
@@ -69,7 +78,7 @@ public sealed partial class GroCoalescer
         if (Output.Free < SlotsPerAdd) return GroAddResult.OutputFull;
 
         Span<byte> frame = _pool.Span(handle).Slice(offset, length);
-        if (FrameLayout.TryParse(frame, out FrameLayout layout) != FrameParse.Ok || !layout.IsTcp)
+        if (FrameLayout.TryParse(frame, out FrameLayout layout) != FrameParse.Ok || !(layout.IsTcp || CoalescesUdp))
         {
             EmitSingle(handle, offset, length);
             return GroAddResult.PassedThrough;
@@ -94,9 +103,7 @@ public sealed partial class GroCoalescer
             EmitFlow(index);
         }
 
-        // tcp_gro_receive's final check: a segment carrying any of these is never held for merging.
-        const TcpFlags final = TcpFlags.Urg | TcpFlags.Psh | TcpFlags.Rst | TcpFlags.Syn | TcpFlags.Fin;
-        if ((Flags(frame, layout) & final) != 0)
+        if (layout.IsTcp && (Flags(frame, layout) & FinalFlags) != 0)
         {
             EmitSingle(handle, offset, length);
             return GroAddResult.PassedThrough;
@@ -111,7 +118,7 @@ public sealed partial class GroCoalescer
             Layout = layout,
             Segments = 1,
             GsoSize = layout.PayloadLength,
-            NextSequence = unchecked(Sequence(frame, layout) + (uint)layout.PayloadLength),
+            NextSequence = layout.IsTcp ? unchecked(Sequence(frame, layout) + (uint)layout.PayloadLength) : 0,
         };
         return GroAddResult.Held;
     }
@@ -135,7 +142,7 @@ public sealed partial class GroCoalescer
         _flowCount = 0;
     }
 
-    /// <summary>The open flow with the same Ethernet header, addresses (and IPv6 flow label) and ports, or -1.</summary>
+    /// <summary>The open flow with the same Ethernet header, protocol, addresses (and IPv6 flow label) and ports, or -1.</summary>
     private int FindFlow(ReadOnlySpan<byte> frame, in FrameLayout layout)
     {
         for (int i = 0; i < _flowCount; i++)

@@ -11,8 +11,10 @@ internal struct GroFlow
     /// <summary>The head's layout; <see cref="FrameLayout.PacketEnd"/> grows with every segment.</summary>
     public FrameLayout Layout;
     public int Segments;
-    /// <summary>The head's payload length: the MSS every later segment must match (the last may be shorter).</summary>
+    /// <summary>The head's payload length: the MSS (or UDP datagram size) every later segment must match (the last may
+    /// be shorter).</summary>
     public int GsoSize;
+    /// <summary>TCP only: the sequence number the next segment must carry.</summary>
     public uint NextSequence;
     /// <summary>IPv4: the second segment carried the head's id with DF set, so every segment must (kernel ip_fixedid).</summary>
     public bool FixedId;
