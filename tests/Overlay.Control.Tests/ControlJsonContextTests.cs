@@ -54,4 +54,23 @@ public sealed class ControlJsonContextTests
             "{\"vni\":42,\"network\":\"blue\",\"mac\":\"02:00:00:00:00:0b\",\"dst\":\"198.18.0.2\",\"kind\":\"dynamic\",\"updatedSecondsAgo\":1.4,\"usedSecondsAgo\":3.9}",
             json);
     }
+
+    [Fact]
+    public void Member_IsCamelCase()
+    {
+        string json = JsonSerializer.Serialize(SampleData.Members[2], ControlJsonContext.Default.MemberDto);
+
+        Assert.Equal("{\"name\":\"host-3\",\"address\":\"2001:db8::3\",\"port\":17946,\"state\":\"dead\",\"incarnation\":0}", json);
+    }
+
+    [Fact]
+    public void Endpoint_IsCamelCase()
+    {
+        string json = JsonSerializer.Serialize(SampleData.Endpoints[1], ControlJsonContext.Default.EndpointDto);
+
+        Assert.Equal(
+            "{\"vni\":42,\"network\":\"blue\",\"endpointId\":\"ep-b\",\"mac\":\"02:00:00:00:00:0b\",\"addresses\":[\"10.0.0.11\"],"
+            + "\"vtep\":\"198.18.0.2\",\"owner\":\"host-2\",\"version\":17,\"state\":\"installed\"}",
+            json);
+    }
 }

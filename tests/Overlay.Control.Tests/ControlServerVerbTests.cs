@@ -120,6 +120,51 @@ public sealed class ControlServerVerbTests
     }
 
     [Fact]
+    public async Task Members_RoundTripsMembers()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+
+        IReadOnlyList<MemberDto> members = await harness.Client.MembersAsync();
+
+        Assert.Equal(SampleData.Members, members);
+        Assert.Equal("members", harness.Handler.Last<string>());
+    }
+
+    [Fact]
+    public async Task Endpoints_RoundTripsEndpoints()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+
+        IReadOnlyList<EndpointDto> endpoints = await harness.Client.EndpointsAsync();
+
+        Assert.Equal(SampleData.Endpoints.Count, endpoints.Count);
+        for (int i = 0; i < endpoints.Count; i++)
+        {
+            EndpointDto expected = SampleData.Endpoints[i];
+            Assert.Equal(expected with { Addresses = NoStrings }, endpoints[i] with { Addresses = NoStrings });
+            Assert.Equal(expected.Addresses, endpoints[i].Addresses);
+        }
+
+        Assert.Equal(ulong.MaxValue, endpoints[2].Version);
+    }
+
+    [Theory]
+    [InlineData(ControlVerbs.Members)]
+    [InlineData(ControlVerbs.Endpoints)]
+    public async Task GossipVerbs_WhenTheHandlerFails_ThrowItsMessage(string verb)
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+        harness.Handler.Failure = new InvalidOperationException("gossip is not enabled");
+
+        Func<Task> call = verb == ControlVerbs.Members ? () => harness.Client.MembersAsync() : () => harness.Client.EndpointsAsync();
+
+        var error = await Assert.ThrowsAsync<ControlException>(call);
+
+        Assert.Equal("gossip is not enabled", error.Message);
+        Assert.Contains(harness.Log, message => message.Contains(verb, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task OneConnection_CarriesManyRequestsInOrder()
     {
         await using ServerHarness harness = await ServerHarness.StartAsync();

@@ -55,6 +55,18 @@ internal sealed class FakeControlHandler : IControlHandler
         return SampleData.Stats;
     }
 
+    public async Task<IReadOnlyList<MemberDto>> MembersAsync(CancellationToken cancellationToken)
+    {
+        await EnterAsync("members", cancellationToken);
+        return SampleData.Members;
+    }
+
+    public async Task<IReadOnlyList<EndpointDto>> EndpointsAsync(CancellationToken cancellationToken)
+    {
+        await EnterAsync("endpoints", cancellationToken);
+        return SampleData.Endpoints;
+    }
+
     public T Last<T>() => Requests.OfType<T>().Last();
 
     private async Task EnterAsync(object request, CancellationToken cancellationToken)

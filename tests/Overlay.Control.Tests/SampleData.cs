@@ -2,7 +2,8 @@ using Overlay.Control;
 
 namespace Overlay.Control.Tests;
 
-/// <summary>What the fake daemon knows: two networks, three ports, a few entries and some counters.</summary>
+/// <summary>What the fake daemon knows: two networks, three ports, a few entries, some counters, three gossip members
+/// (one over IPv6) and their endpoints.</summary>
 internal static class SampleData
 {
     public static IReadOnlyList<FdbEntryDto> Entries { get; } =
@@ -33,4 +34,18 @@ internal static class SampleData
         ],
         [new("blue", 10, 1500, 12, 1800, new Dictionary<string, long> { ["unknown_vni"] = 4 })],
         new("underlay", 22, 3300, 24, 3600, new Dictionary<string, long>()));
+
+    public static IReadOnlyList<MemberDto> Members { get; } =
+    [
+        new("host-1", "198.18.0.1", 7946, "alive", 3),
+        new("host-2", "198.18.0.2", 7946, "suspect", 12),
+        new("host-3", "2001:db8::3", 17946, "dead", 0),
+    ];
+
+    public static IReadOnlyList<EndpointDto> Endpoints { get; } =
+    [
+        new(42, "blue", "ep-a", "02:00:00:00:00:01", ["10.0.0.1", "fd00::1"], "198.18.0.1", "host-1", 4, "local"),
+        new(42, "blue", "ep-b", "02:00:00:00:00:0b", ["10.0.0.11"], "198.18.0.2", "host-2", 17, "installed"),
+        new(7, "red", "ep-c", "02:00:00:00:00:0c", [], "2001:db8::3", "host-3", ulong.MaxValue, "suspended"),
+    ];
 }

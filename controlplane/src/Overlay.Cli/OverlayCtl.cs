@@ -36,6 +36,8 @@ internal static class OverlayCtl
             PortShowCommand.Create(options),
             NetworkShowCommand.Create(options),
             StatsCommand.Create(options),
+            MembersCommand.Create(options),
+            EndpointsCommand.Create(options),
         };
     }
 

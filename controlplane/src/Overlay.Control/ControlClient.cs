@@ -53,6 +53,12 @@ public sealed class ControlClient
     public Task<StatsDto> StatsAsync(CancellationToken cancellationToken = default)
         => CallAsync(new ControlRequest(ControlVerbs.Stats), ControlJsonContext.Default.StatsDto, cancellationToken);
 
+    public Task<IReadOnlyList<MemberDto>> MembersAsync(CancellationToken cancellationToken = default)
+        => CallAsync(new ControlRequest(ControlVerbs.Members), ControlJsonContext.Default.IReadOnlyListMemberDto, cancellationToken);
+
+    public Task<IReadOnlyList<EndpointDto>> EndpointsAsync(CancellationToken cancellationToken = default)
+        => CallAsync(new ControlRequest(ControlVerbs.Endpoints), ControlJsonContext.Default.IReadOnlyListEndpointDto, cancellationToken);
+
     /// <summary>Sends any request and returns the daemon's response as is, error responses included.</summary>
     public async Task<ControlResponse> SendAsync(ControlRequest request, CancellationToken cancellationToken = default)
     {

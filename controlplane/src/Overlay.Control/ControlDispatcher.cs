@@ -10,7 +10,8 @@ namespace Overlay.Control;
 internal sealed class ControlDispatcher(IControlHandler handler, Action<string, Exception?>? log)
 {
     private static readonly string KnownVerbs = string.Join(", ",
-        ControlVerbs.FdbShow, ControlVerbs.FdbChange, ControlVerbs.FdbFlush, ControlVerbs.PortShow, ControlVerbs.NetworkShow, ControlVerbs.Stats);
+        ControlVerbs.FdbShow, ControlVerbs.FdbChange, ControlVerbs.FdbFlush, ControlVerbs.PortShow, ControlVerbs.NetworkShow, ControlVerbs.Stats,
+        ControlVerbs.Members, ControlVerbs.Endpoints);
 
     /// <summary>Parses one request line (newline excluded); the line must hold exactly one JSON object.</summary>
     public static bool TryParse(in ReadOnlySequence<byte> line, [NotNullWhen(true)] out ControlRequest? request, [NotNullWhen(false)] out string? error)
@@ -96,6 +97,14 @@ internal sealed class ControlDispatcher(IControlHandler handler, Action<string, 
                 case ControlVerbs.Stats:
                     StatsDto stats = await handler.StatsAsync(cancellationToken).ConfigureAwait(false);
                     return Success(stats, ControlJsonContext.Default.StatsDto);
+
+                case ControlVerbs.Members:
+                    IReadOnlyList<MemberDto> members = await handler.MembersAsync(cancellationToken).ConfigureAwait(false);
+                    return Success(members, ControlJsonContext.Default.IReadOnlyListMemberDto);
+
+                case ControlVerbs.Endpoints:
+                    IReadOnlyList<EndpointDto> endpoints = await handler.EndpointsAsync(cancellationToken).ConfigureAwait(false);
+                    return Success(endpoints, ControlJsonContext.Default.IReadOnlyListEndpointDto);
 
                 default:
                     return Refuse(request, $"unknown verb '{request.Verb}'; known verbs: {KnownVerbs}");

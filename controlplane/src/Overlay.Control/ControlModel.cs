@@ -27,6 +27,15 @@ public sealed record CountersDto(string Name, long RxPackets, long RxBytes, long
 
 public sealed record StatsDto(IReadOnlyList<CountersDto> Ports, IReadOnlyList<CountersDto> Networks, CountersDto Underlay);
 
+/// <summary>A gossip member (`members`): State is "alive", "suspect", "dead" or "left".</summary>
+public sealed record MemberDto(string Name, string Address, int Port, string State, uint Incarnation);
+
+/// <summary>An endpoint of the gossip endpoint table (`endpoints`). State: "local" (ours), "installed" (in the
+/// switch), "suspended" (its host is dead or left), "shadowed" (another host's newer claim on the MAC wins) or
+/// "deleted" (a tombstone).</summary>
+public sealed record EndpointDto(uint Vni, string Network, string EndpointId, string Mac, IReadOnlyList<string> Addresses, string Vtep,
+    string Owner, ulong Version, string State);
+
 /// <summary>The outcome of a change: Ok, or an error message meant for the operator.</summary>
 public sealed record ControlResult(bool Ok, string? Error = null, int Count = 0)
 {
@@ -43,4 +52,8 @@ public interface IControlHandler
     Task<IReadOnlyList<PortDto>> PortsAsync(CancellationToken cancellationToken);
     Task<IReadOnlyList<NetworkDto>> NetworksAsync(CancellationToken cancellationToken);
     Task<StatsDto> StatsAsync(CancellationToken cancellationToken);
+    /// <summary>Gossip members; fails with a clear message when gossip is off.</summary>
+    Task<IReadOnlyList<MemberDto>> MembersAsync(CancellationToken cancellationToken);
+    /// <summary>The gossip endpoint table; fails with a clear message when gossip is off.</summary>
+    Task<IReadOnlyList<EndpointDto>> EndpointsAsync(CancellationToken cancellationToken);
 }

@@ -20,4 +20,10 @@ public static class ControlVerbs
 
     /// <summary>Counters; no payload; result <see cref="StatsDto"/>.</summary>
     public const string Stats = "stats";
+
+    /// <summary>Gossip members; no payload; result MemberDto[]. Fails when gossip is not enabled.</summary>
+    public const string Members = "members";
+
+    /// <summary>The gossip endpoint table; no payload; result EndpointDto[]. Fails when gossip is not enabled.</summary>
+    public const string Endpoints = "endpoints";
 }

@@ -53,6 +53,8 @@ public static class DaemonCommand
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DataplaneHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DataplaneHost>());
+        builder.Services.AddSingleton<Gossip.GossipHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Gossip.GossipHost>());
         builder.Services.AddSingleton<IControlHandler, ControlHandler>();
         builder.Services.AddHostedService<ControlService>();
         builder.Services.AddMetrics();

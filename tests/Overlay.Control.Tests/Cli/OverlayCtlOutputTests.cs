@@ -158,6 +158,102 @@ public sealed class OverlayCtlOutputTests
     }
 
     [Fact]
+    public async Task Members_Text_IsATable_WithIPv6InBrackets()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+
+        CliRun run = await CliRun.AgainstAsync(harness, "members");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(
+            [
+                "NAME    ADDRESS              STATE    INCARNATION",
+                "host-1  198.18.0.1:7946      alive              3",
+                "host-2  198.18.0.2:7946      suspect           12",
+                "host-3  [2001:db8::3]:17946  dead               0",
+            ],
+            run.OutputLines);
+        Assert.Empty(run.Error);
+    }
+
+    [Fact]
+    public async Task Members_Json_IsTheMemberArray()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+
+        CliRun run = await CliRun.AgainstAsync(harness, "members", "-o", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(SampleData.Members, JsonSerializer.Deserialize(run.Output, ControlJsonContext.Default.IReadOnlyListMemberDto));
+    }
+
+    [Fact]
+    public async Task Endpoints_Text_IsATable()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+
+        CliRun run = await CliRun.AgainstAsync(harness, "endpoints");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(
+            [
+                "NETWORK  VNI  ENDPOINT  MAC                ADDRESSES         VTEP         OWNER                VERSION  STATE",
+                "blue      42  ep-a      02:00:00:00:00:01  10.0.0.1,fd00::1  198.18.0.1   host-1                     4  local",
+                "blue      42  ep-b      02:00:00:00:00:0b  10.0.0.11         198.18.0.2   host-2                    17  installed",
+                "red        7  ep-c      02:00:00:00:00:0c  -                 2001:db8::3  host-3  18446744073709551615  suspended",
+            ],
+            run.OutputLines);
+        Assert.Empty(run.Error);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--vni", "42" }, new[] { "ep-a", "ep-b" })]
+    [InlineData(new[] { "--network", "red" }, new[] { "ep-c" })]
+    [InlineData(new[] { "--network", "blue", "--vni", "7" }, new string[0])]
+    [InlineData(new string[0], new[] { "ep-a", "ep-b", "ep-c" })]
+    public async Task Endpoints_Json_IsTheFilteredEndpointArray(string[] filters, string[] expected)
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+
+        CliRun run = await CliRun.AgainstAsync(harness, ["endpoints", "-o", "json", .. filters]);
+
+        Assert.Equal(0, run.ExitCode);
+        IReadOnlyList<EndpointDto>? endpoints = JsonSerializer.Deserialize(run.Output, ControlJsonContext.Default.IReadOnlyListEndpointDto);
+        Assert.Equal(expected, endpoints?.Select(e => e.EndpointId));
+    }
+
+    [Fact]
+    public async Task Endpoints_Text_FilteredByVni_SizesColumnsToWhatIsShown()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+
+        CliRun run = await CliRun.AgainstAsync(harness, "endpoints", "--vni", "42");
+
+        Assert.Equal(
+            [
+                "NETWORK  VNI  ENDPOINT  MAC                ADDRESSES         VTEP        OWNER   VERSION  STATE",
+                "blue      42  ep-a      02:00:00:00:00:01  10.0.0.1,fd00::1  198.18.0.1  host-1        4  local",
+                "blue      42  ep-b      02:00:00:00:00:0b  10.0.0.11         198.18.0.2  host-2       17  installed",
+            ],
+            run.OutputLines);
+    }
+
+    [Theory]
+    [InlineData("members")]
+    [InlineData("endpoints")]
+    public async Task GossipOff_ExitsOne_WithTheDaemonsMessage(string verb)
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+        harness.Handler.Failure = new InvalidOperationException("gossip is not enabled");
+
+        CliRun run = await CliRun.AgainstAsync(harness, verb);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("Error: gossip is not enabled\n", run.Error.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
     public async Task DaemonSideError_ExitsOne_WithItsMessage()
     {
         await using ServerHarness harness = await ServerHarness.StartAsync();

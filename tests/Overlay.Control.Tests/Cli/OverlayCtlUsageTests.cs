@@ -60,6 +60,8 @@ public sealed class OverlayCtlUsageTests
     [InlineData(new[] { "fdb", "add", "--vni", "42", "--port", "a" }, "Required argument missing")]
     [InlineData(new[] { "fdb", "show", "-o", "yaml" }, "'yaml'")]
     [InlineData(new[] { "fdb", "frobnicate" }, "'frobnicate'")]
+    [InlineData(new[] { "endpoints", "--vni", "forty-two" }, "invalid VNI 'forty-two'")]
+    [InlineData(new[] { "members", "extra" }, "'extra'")]
     [InlineData(new string[0], "Required command")]
     public async Task BadCommandLine_ExitsTwo(string[] args, string expected)
     {

@@ -15,4 +15,8 @@ internal static class TextFormat
         => seconds is { } s && double.IsFinite(s) ? Math.Floor(Math.Max(0, s)).ToString("0", CultureInfo.InvariantCulture) : None;
 
     public static string List(IReadOnlyList<string> values) => values.Count == 0 ? None : string.Join(',', values);
+
+    /// <summary>ADDR:PORT, with an IPv6 address in brackets ([2001:db8::1]:7946).</summary>
+    public static string HostPort(string address, int port)
+        => (address.Contains(':', StringComparison.Ordinal) ? "[" + address + "]" : address) + ":" + Number(port);
 }

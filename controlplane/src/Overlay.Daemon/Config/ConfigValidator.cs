@@ -10,7 +10,7 @@ namespace Overlay.Daemon.Config;
 
 /// <summary>Checks <see cref="OverlayOptions"/> and resolves them into a <see cref="DaemonConfig"/>, collecting
 /// every problem with the key it belongs to (e.g. "networks[1].vni: 42 is already used by networks[0]").</summary>
-public sealed class ConfigValidator
+public sealed partial class ConfigValidator
 {
     private readonly Func<IpAddr, int?> _mtuOf;
     private readonly List<string> _problems = [];
@@ -38,6 +38,7 @@ public sealed class ConfigValidator
         var tap = !o.Dataplane.TapOffloads ? TapOffloads.None
             : TapOffloads.Checksum | (o.Dataplane.Tso ? TapOffloads.Tso : 0) | (o.Dataplane.Uso ? TapOffloads.Uso : 0);
         var offloads = new OffloadConfig(gso, sourcePorts, o.Dataplane.UdpGro, refused, tap);
+        var gossip = Gossip(o.Gossip, vxlan.LocalV4.IsNone ? vxlan.LocalV6 : vxlan.LocalV4);
 
         var networks = new List<NetworkConfig>();
         var vnis = new Dictionary<int, int>();
@@ -83,7 +84,7 @@ public sealed class ConfigValidator
             Problem("networks[].endpoints[].ifname", $"'{dup.Key.Item2}' is used twice in namespace '{dup.Key.Netns ?? "(host)"}'");
 
         if (_problems.Count > 0) throw new ConfigException([.. _problems]);
-        return new DaemonConfig(node, vxlan, mtu, o.Control.Socket, o.Dataplane.BatchSize, o.Dataplane.Buffers, networks, offloads);
+        return new DaemonConfig(node, vxlan, mtu, o.Control.Socket, o.Dataplane.BatchSize, o.Dataplane.Buffers, networks, offloads, gossip);
     }
 
     private VxlanSettings Underlay(UnderlayOptions u, out int mtu)

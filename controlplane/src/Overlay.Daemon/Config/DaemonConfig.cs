@@ -14,7 +14,8 @@ public sealed record DaemonConfig(
     int BatchSize,
     int Buffers,
     IReadOnlyList<NetworkConfig> Networks,
-    OffloadConfig Offloads);
+    OffloadConfig Offloads,
+    GossipConfig Gossip);
 
 /// <summary>Which offloads the dataplane asks for; each can be switched off for comparison or old kernels.
 /// <see cref="UdpGsoRefusedBecause"/> says why GSO is off although asked for (the raw socket is then used).</summary>

@@ -9,6 +9,7 @@ public sealed class OverlayOptions
     public UnderlayOptions Underlay { get; set; } = new();
     public ControlOptions Control { get; set; } = new();
     public DataplaneOptions Dataplane { get; set; } = new();
+    public GossipSection Gossip { get; set; } = new();
     public List<NetworkOptions> Networks { get; set; } = [];
 }
 
@@ -102,4 +103,27 @@ public sealed class EndpointOptions
     public int? Mtu { get; set; }
     /// <summary>Addresses with prefix to put on the endpoint's interface, e.g. 198.19.0.1/24.</summary>
     public List<string> Addresses { get; set; } = [];
+}
+
+/// <summary>The gossip control plane (SWIM/Lifeguard, memberlist-compatible) that spreads endpoint locations.</summary>
+public sealed class GossipSection
+{
+    public bool Enabled { get; set; }
+    /// <summary>Address to bind (default: the first underlay address) and port (memberlist's 7946).</summary>
+    public string? Bind { get; set; }
+    public int Port { get; set; } = 7946;
+    /// <summary>Address other members reach us at, when it differs from the bind address.</summary>
+    public string? Advertise { get; set; }
+    /// <summary>Members to join through, "ADDRESS[:PORT]"; re-joined periodically so a partition heals.</summary>
+    public List<string> Seeds { get; set; } = [];
+    /// <summary>memberlist's preset timings: lan, wan or local.</summary>
+    public string Preset { get; set; } = "lan";
+    /// <summary>AES-GCM keys, base64, 16/24/32 bytes; the first one encrypts, all decrypt. None: no encryption.</summary>
+    public List<string> Keys { get; set; } = [];
+    /// <summary>Cluster label: messages with another label are dropped.</summary>
+    public string? Label { get; set; }
+    /// <summary>Accept gossip only from these networks (CIDR). Empty: from anywhere.</summary>
+    public List<string> AllowCidrs { get; set; } = [];
+    /// <summary>How long a deleted endpoint's tombstone is kept.</summary>
+    public int TombstoneSeconds { get; set; } = 1800;
 }

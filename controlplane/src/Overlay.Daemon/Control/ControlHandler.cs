@@ -8,7 +8,7 @@ using Overlay.Packets;
 namespace Overlay.Daemon.Control;
 
 /// <summary>Answers overlayctl: every read or change of the switch runs on the switch worker's thread.</summary>
-public sealed class ControlHandler(DataplaneHost dataplane) : IControlHandler
+public sealed class ControlHandler(DataplaneHost dataplane, Gossip.GossipHost gossip) : IControlHandler
 {
     private Task<T> OnWorker<T>(Func<VxlanSwitch, T> work)
     {
@@ -112,6 +112,37 @@ public sealed class ControlHandler(DataplaneHost dataplane) : IControlHandler
             sw.Ports.Select(p => Counters(p.Name, p.Counters)).ToList(),
             sw.Networks.Select(n => Counters(n.Name, n.Counters)).ToList(),
             Counters("underlay", sw.Underlay)));
+    }
+
+    public Task<IReadOnlyList<MemberDto>> MembersAsync(CancellationToken cancellationToken)
+    {
+        var runner = gossip.Runner ?? throw new InvalidOperationException("gossip is not enabled (gossip.enabled in the config)");
+        return runner.InvokeAsync<IReadOnlyList<MemberDto>>(node => node.Members()
+            .OrderBy(m => m.Name, StringComparer.Ordinal)
+            .Select(m => new MemberDto(m.Name, m.EndPoint.ToIPEndPoint().Address.ToString(), m.EndPoint.Port,
+                m.State.ToString().ToLowerInvariant(), m.Incarnation))
+            .ToList());
+    }
+
+    public Task<IReadOnlyList<EndpointDto>> EndpointsAsync(CancellationToken cancellationToken)
+    {
+        var runner = gossip.Runner ?? throw new InvalidOperationException("gossip is not enabled (gossip.enabled in the config)");
+        var endpoints = gossip.Endpoints!;
+        return runner.InvokeAsync<IReadOnlyList<EndpointDto>>(_ =>
+        {
+            var table = endpoints.Table;
+            var installed = table.Desired.Remotes;
+            return table.Records
+                .OrderBy(r => r.Vni).ThenBy(r => r.EndpointId, StringComparer.Ordinal)
+                .Select(r => new EndpointDto(r.Vni, r.NetworkName, r.EndpointId, r.Mac.ToString(), r.Addresses.Select(a => a.ToString()).ToList(),
+                    r.Vtep.ToString(), r.Owner, r.Version,
+                    r.Deleted ? "deleted"
+                    : r.Owner == table.NodeName ? "local"
+                    : !table.IsEligible(r) ? "suspended"
+                    : installed.TryGetValue(new Overlay.ControlPlane.Projection.RemoteKey(r.Vni, r.Mac), out var vtep) && vtep == r.Vtep ? "installed"
+                    : "shadowed"))
+                .ToList();
+        });
     }
 
     private static CountersDto Counters(string name, TrafficCounters c)

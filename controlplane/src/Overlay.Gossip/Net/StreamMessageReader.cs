@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.Net.Sockets;
+using Overlay.Gossip.Messages;
+using Overlay.Gossip.Security;
+using Overlay.Gossip.Wire;
+
+namespace Overlay.Gossip.Net;
+
+/// <summary>The outcome of reading one stream message: the error that ended the read, or the message and, for an
+/// encrypted one, its nonce (for the replay window).</summary>
+internal readonly record struct StreamRead(WireError Error, DecodedMessage Message, UInt128? Nonce)
+{
+    public static StreamRead Failed(WireError error) => new(error, default, null);
+}
+
+/// <summary>Reads the one message a memberlist stream carries in each direction. A plaintext stream message has
+/// no length, so bytes are read and decoding retried until it stops saying <see cref="WireError.Truncated"/>;
+/// the buffer is pooled and never grows past the message limit (plus the label and encryption headers). The
+/// caller bounds the time with the cancellation token.</summary>
+internal static class StreamMessageReader
+{
+    private const int InitialBuffer = 4096;
+    private const int NonceOffset = StreamEnvelope.EncryptHeaderLength + PayloadCipher.VersionSize;
+
+    public static async ValueTask<StreamRead> ReadAsync(Socket socket, GossipSecurityOptions security, StreamLimits limits,
+        bool expectLabel, CancellationToken cancellationToken)
+    {
+        int max = limits.MaxMessageBytes + StreamEnvelope.EncryptHeaderLength + LabelHeader.Overhead(LabelHeader.MaxLabelLength);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBuffer, max));
+        try
+        {
+            int count = 0;
+            int start = 0;
+            bool labelDone = !expectLabel;
+            while (true)
+            {
+                if (count > start)
+                {
+                    StreamRead? done = TryDecode(buffer.AsSpan(0, count), security, limits, ref labelDone, ref start);
+                    if (done is { } result)
+                    {
+                        return result;
+                    }
+                }
+                if (count == buffer.Length)
+                {
+                    if (buffer.Length >= max)
+                    {
+                        return StreamRead.Failed(WireError.TooLarge);
+                    }
+                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(max, buffer.Length * 2));
+                    buffer.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                int read = await socket.ReceiveAsync(buffer.AsMemory(count, Math.Min(buffer.Length, max) - count), SocketFlags.None, cancellationToken)
+                    .ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return StreamRead.Failed(WireError.Truncated); // closed before a whole message
+                }
+                count += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>One decoding attempt over what has been read: null means "read more".</summary>
+    private static StreamRead? TryDecode(ReadOnlySpan<byte> buffered, GossipSecurityOptions security, in StreamLimits limits,
+        ref bool labelDone, ref int start)
+    {
+        if (!labelDone)
+        {
+            WireError le = StreamEnvelope.TryAcceptLabel(buffered, security, out int labelLength);
+            if (le == WireError.Truncated)
+            {
+                return null;
+            }
+            if (le != WireError.None)
+            {
+                return StreamRead.Failed(le);
+            }
+            labelDone = true;
+            start = labelLength;
+            if (buffered.Length == start)
+            {
+                return null;
+            }
+        }
+        ReadOnlySpan<byte> body = buffered[start..];
+        WireError e = StreamEnvelope.TryOpen(body, security, limits, out _, out DecodedMessage message);
+        if (e == WireError.Truncated)
+        {
+            return null;
+        }
+        if (e != WireError.None)
+        {
+            return StreamRead.Failed(e);
+        }
+        UInt128? nonce = null;
+        if (body[0] == (byte)MessageType.Encrypt)
+        {
+            nonce = ReplayWindow.Key(body.Slice(NonceOffset, PayloadCipher.NonceSize));
+        }
+        return new StreamRead(WireError.None, message, nonce);
+    }
+}
