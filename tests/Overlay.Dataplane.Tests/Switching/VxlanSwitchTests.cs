@@ -307,4 +307,49 @@ public sealed class VxlanSwitchTests
         Assert.Equal(1, net.Counters.Drops[(int)DropReason.ArpProxyMiss]);
         Assert.Equal(0, h1.Pool.Outstanding);
     }
+
+    [Fact]
+    public void NeighbourSolicitationForAKnownTargetIsAnsweredLocally()
+    {
+        var rig = new SwitchRig();
+        var h1 = rig.AddHost("198.18.0.1");
+        var net = h1.Network(42, tweak: s => s with { ArpProxy = true });
+        var a = h1.Port("a", 42);
+        var requesterIp = IpAddr.Parse("2001:2:0:19::1");
+        var targetIp = IpAddr.Parse("2001:2:0:19::2");
+        h1.Switch.NeighbourSet(net, targetIp, MacB);
+
+        // NS: Ethernet to the solicited-node group, IPv6 hop limit 255, ICMPv6 135 with the target and our MAC option.
+        var ns = new byte[14 + 40 + 32];
+        MacAddress.Parse("33:33:ff:00:00:02").Write(ns);
+        MacA.Write(ns.AsSpan(6));
+        ns[12] = 0x86; ns[13] = 0xDD;
+        BinaryPrimitives.WriteUInt32BigEndian(ns.AsSpan(14), 0x6000_0000);
+        BinaryPrimitives.WriteUInt16BigEndian(ns.AsSpan(18), 32);
+        ns[20] = 58; ns[21] = 255;
+        requesterIp.WriteV6(ns.AsSpan(22));
+        IpAddr.Parse("ff02::1:ff00:2").WriteV6(ns.AsSpan(38));
+        ns[54] = 135;
+        targetIp.WriteV6(ns.AsSpan(62));
+        ns[78] = 1; ns[79] = 1;
+        MacA.Write(ns.AsSpan(80));
+        ulong sum = InternetChecksum.PseudoHeaderV6(ns.AsSpan(22, 16), ns.AsSpan(38, 16), 58, 32);
+        BinaryPrimitives.WriteUInt16BigEndian(ns.AsSpan(56), InternetChecksum.Finish(InternetChecksum.Add(ns.AsSpan(54), sum)));
+
+        a.Enqueue(ns);
+        rig.Pump();
+
+        var na = Assert.Single(a.Written);
+        Assert.True(EthernetView.TryParse(na, out var eth));
+        Assert.Equal((MacA, MacB), (eth.Destination, eth.Source));
+        Assert.True(Ipv6View.TryParse(eth.Payload, out var ip));
+        Assert.Equal((targetIp, requesterIp, (byte)255), (ip.Source, ip.Destination, ip.HopLimit));
+        Assert.True(Icmpv6View.TryParse(ip.Payload, out var icmp));
+        Assert.Equal(Icmpv6View.TypeNeighborAdvertisement, icmp.Type);
+        Assert.True(icmp.IsChecksumValid(ip.SourceBytes, ip.DestinationBytes));
+        Assert.Equal(0x60u, icmp.RestOfHeader >> 24);
+        Assert.Equal(targetIp, IpAddr.ReadV6(icmp.Payload.Slice(0, 16)));
+        Assert.Equal(MacB, MacAddress.Read(icmp.Payload.Slice(18, 6)));
+        Assert.Equal(0, h1.Pool.Outstanding);
+    }
 }

@@ -54,7 +54,9 @@ public sealed partial class VxlanSwitch
                 continue;
             }
 
-            if (network.Settings.ArpProxy && eth.EtherType == EtherTypes.Arp && TryProxyArp(network, port, eth, handle, offset, length))
+            if (network.Settings.ArpProxy
+                && (eth.EtherType == EtherTypes.Arp ? TryProxyArp(network, port, eth, handle, offset, length)
+                    : eth.EtherType == EtherTypes.Ipv6 && TryProxyNeighbourSolicitation(network, port, eth, handle)))
             {
                 continue;
             }
