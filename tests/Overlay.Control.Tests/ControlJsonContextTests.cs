@@ -64,12 +64,30 @@ public sealed class ControlJsonContextTests
     }
 
     [Fact]
+    public void KeyChangeRequest_IsCamelCase()
+    {
+        var request = new ControlRequest(ControlVerbs.KeysChange, KeyChange: new KeyChangeDto("install", SampleData.Key16));
+
+        string json = JsonSerializer.Serialize(request, ControlJsonContext.Default.ControlRequest);
+
+        Assert.Equal("{\"version\":1,\"verb\":\"keys.change\",\"keyChange\":{\"op\":\"install\",\"key\":\"AAAAAAAAAAAAAAAAAAAAAA==\"}}", json);
+    }
+
+    [Fact]
+    public void Key_IsCamelCase()
+    {
+        string json = JsonSerializer.Serialize(SampleData.Keys[0], ControlJsonContext.Default.KeyDto);
+
+        Assert.Equal("{\"fingerprint\":\"630dcd2966c43366\",\"primary\":true}", json);
+    }
+
+    [Fact]
     public void Endpoint_IsCamelCase()
     {
         string json = JsonSerializer.Serialize(SampleData.Endpoints[1], ControlJsonContext.Default.EndpointDto);
 
         Assert.Equal(
-            "{\"vni\":42,\"network\":\"blue\",\"endpointId\":\"ep-b\",\"mac\":\"02:00:00:00:00:0b\",\"addresses\":[\"10.0.0.11\"],"
+            "{\"vni\":42,\"network\":\"blue\",\"endpointId\":\"ep-b\",\"mac\":\"02:00:00:00:00:0b\",\"addresses\":[\"198.19.0.11\"],"
             + "\"vtep\":\"198.18.0.2\",\"owner\":\"host-2\",\"version\":17,\"state\":\"installed\"}",
             json);
     }

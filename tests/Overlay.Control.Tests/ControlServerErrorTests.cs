@@ -19,6 +19,9 @@ public sealed class ControlServerErrorTests
     [InlineData("{\"verb\":\"fdb.flush\",\"flush\":{\"includeStatic\":true}}", "needs a 'filter' object")]
     [InlineData("{\"verb\":\"fdb.change\",\"change\":{\"op\":\"add\",\"network\":null,\"mac\":\"02:00:00:00:00:01\"}}", "malformed request")]
     [InlineData("{\"verb\":\"fdb.change\",\"change\":{\"op\":\"add\",\"mac\":\"02:00:00:00:00:01\"}}", "needs 'network' in 'change'")]
+    [InlineData("{\"verb\":\"keys.change\"}", "needs a 'keyChange' object")]
+    [InlineData("{\"verb\":\"keys.change\",\"keyChange\":{\"op\":\"use\",\"key\":\"\"}}", "needs 'key' in 'keyChange'")]
+    [InlineData("{\"verb\":\"keys.change\",\"keyChange\":{\"key\":\"AAAAAAAAAAAAAAAAAAAAAA==\"}}", "needs 'op' in 'keyChange'")]
     [InlineData("{\"verb\":\"fdb.explode\"}", "unknown verb 'fdb.explode'")]
     [InlineData("{\"version\":2,\"verb\":\"stats\"}", "protocol version 2 is not supported")]
     public async Task BadRequest_GetsAnErrorAndTheConnectionStaysUsable(string line, string expected)

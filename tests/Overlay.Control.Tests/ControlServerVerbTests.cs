@@ -148,15 +148,59 @@ public sealed class ControlServerVerbTests
         Assert.Equal(ulong.MaxValue, endpoints[2].Version);
     }
 
+    [Fact]
+    public async Task KeysList_RoundTripsFingerprints()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+
+        IReadOnlyList<KeyDto> keys = await harness.Client.KeysAsync();
+
+        Assert.Equal(SampleData.Keys, keys);
+        Assert.Equal("keys", harness.Handler.Last<string>());
+    }
+
+    [Theory]
+    [InlineData("install")]
+    [InlineData("use")]
+    [InlineData("remove")]
+    public async Task KeyChange_RoundTripsTheChange(string op)
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+        var change = new KeyChangeDto(op, SampleData.Key32);
+
+        await harness.Client.KeyChangeAsync(change);
+
+        Assert.Equal(change, harness.Handler.Last<KeyChangeDto>());
+    }
+
+    [Fact]
+    public async Task KeyChange_RefusedByTheHandler_ThrowsItsMessage()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+        harness.Handler.KeyChangeResult = ControlResult.Failure("key 630dcd2966c43366 is the primary key and cannot be removed");
+
+        var error = await Assert.ThrowsAsync<ControlException>(() => harness.Client.KeyChangeAsync(new KeyChangeDto("remove", SampleData.Key32)));
+
+        Assert.Equal("key 630dcd2966c43366 is the primary key and cannot be removed", error.Message);
+    }
+
     [Theory]
     [InlineData(ControlVerbs.Members)]
     [InlineData(ControlVerbs.Endpoints)]
+    [InlineData(ControlVerbs.KeysList)]
+    [InlineData(ControlVerbs.KeysChange)]
     public async Task GossipVerbs_WhenTheHandlerFails_ThrowItsMessage(string verb)
     {
         await using ServerHarness harness = await ServerHarness.StartAsync();
         harness.Handler.Failure = new InvalidOperationException("gossip is not enabled");
 
-        Func<Task> call = verb == ControlVerbs.Members ? () => harness.Client.MembersAsync() : () => harness.Client.EndpointsAsync();
+        Func<Task> call = verb switch
+        {
+            ControlVerbs.Members => () => harness.Client.MembersAsync(),
+            ControlVerbs.Endpoints => () => harness.Client.EndpointsAsync(),
+            ControlVerbs.KeysList => () => harness.Client.KeysAsync(),
+            _ => () => harness.Client.KeyChangeAsync(new KeyChangeDto("install", SampleData.Key16)),
+        };
 
         var error = await Assert.ThrowsAsync<ControlException>(call);
 

@@ -19,6 +19,8 @@ internal sealed class FakeControlHandler : IControlHandler
 
     public ControlResult FlushResult { get; set; } = ControlResult.Success(3);
 
+    public ControlResult KeyChangeResult { get; set; } = ControlResult.Success(1);
+
     public async Task<IReadOnlyList<FdbEntryDto>> FdbShowAsync(FdbFilter filter, CancellationToken cancellationToken)
     {
         await EnterAsync(filter, cancellationToken);
@@ -65,6 +67,18 @@ internal sealed class FakeControlHandler : IControlHandler
     {
         await EnterAsync("endpoints", cancellationToken);
         return SampleData.Endpoints;
+    }
+
+    public async Task<IReadOnlyList<KeyDto>> KeysAsync(CancellationToken cancellationToken)
+    {
+        await EnterAsync("keys", cancellationToken);
+        return SampleData.Keys;
+    }
+
+    public async Task<ControlResult> KeyChangeAsync(KeyChangeDto change, CancellationToken cancellationToken)
+    {
+        await EnterAsync(change, cancellationToken);
+        return KeyChangeResult;
     }
 
     public T Last<T>() => Requests.OfType<T>().Last();

@@ -3,7 +3,7 @@ using Overlay.Control;
 namespace Overlay.Control.Tests;
 
 /// <summary>What the fake daemon knows: two networks, three ports, a few entries, some counters, three gossip members
-/// (one over IPv6) and their endpoints.</summary>
+/// (one over IPv6) and their endpoints, and a keyring of two keys.</summary>
 internal static class SampleData
 {
     public static IReadOnlyList<FdbEntryDto> Entries { get; } =
@@ -42,10 +42,22 @@ internal static class SampleData
         new("host-3", "2001:db8::3", 17946, "dead", 0),
     ];
 
+    /// <summary>The base64 of the 32-byte key 00 01 .. 1f; its fingerprint is 630dcd2966c43366.</summary>
+    public const string Key32 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+    /// <summary>The base64 of 16 zero bytes; its fingerprint is 374708fff7719dd5.</summary>
+    public const string Key16 = "AAAAAAAAAAAAAAAAAAAAAA==";
+
+    public static IReadOnlyList<KeyDto> Keys { get; } =
+    [
+        new("630dcd2966c43366", true),
+        new("374708fff7719dd5", false),
+    ];
+
     public static IReadOnlyList<EndpointDto> Endpoints { get; } =
     [
-        new(42, "blue", "ep-a", "02:00:00:00:00:01", ["10.0.0.1", "fd00::1"], "198.18.0.1", "host-1", 4, "local"),
-        new(42, "blue", "ep-b", "02:00:00:00:00:0b", ["10.0.0.11"], "198.18.0.2", "host-2", 17, "installed"),
+        new(42, "blue", "ep-a", "02:00:00:00:00:01", ["198.19.0.1", "2001:2::1"], "198.18.0.1", "host-1", 4, "local"),
+        new(42, "blue", "ep-b", "02:00:00:00:00:0b", ["198.19.0.11"], "198.18.0.2", "host-2", 17, "installed"),
         new(7, "red", "ep-c", "02:00:00:00:00:0c", [], "2001:db8::3", "host-3", ulong.MaxValue, "suspended"),
     ];
 }

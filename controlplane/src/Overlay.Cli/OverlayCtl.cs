@@ -38,6 +38,7 @@ internal static class OverlayCtl
             StatsCommand.Create(options),
             MembersCommand.Create(options),
             EndpointsCommand.Create(options),
+            KeysCommand.Create(options),
         };
     }
 

@@ -59,6 +59,17 @@ public sealed class ControlClient
     public Task<IReadOnlyList<EndpointDto>> EndpointsAsync(CancellationToken cancellationToken = default)
         => CallAsync(new ControlRequest(ControlVerbs.Endpoints), ControlJsonContext.Default.IReadOnlyListEndpointDto, cancellationToken);
 
+    /// <summary>The gossip keyring by fingerprint, primary first.</summary>
+    public Task<IReadOnlyList<KeyDto>> KeysAsync(CancellationToken cancellationToken = default)
+        => CallAsync(new ControlRequest(ControlVerbs.KeysList), ControlJsonContext.Default.IReadOnlyListKeyDto, cancellationToken);
+
+    /// <summary>Installs, uses or removes one gossip key; throws <see cref="ControlException"/> when overlayd refuses.</summary>
+    public async Task KeyChangeAsync(KeyChangeDto change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await CallAsync(new ControlRequest(ControlVerbs.KeysChange, KeyChange: change), ControlJsonContext.Default.CountResultDto, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Sends any request and returns the daemon's response as is, error responses included.</summary>
     public async Task<ControlResponse> SendAsync(ControlRequest request, CancellationToken cancellationToken = default)
     {

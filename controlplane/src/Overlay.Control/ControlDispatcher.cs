@@ -11,7 +11,7 @@ internal sealed class ControlDispatcher(IControlHandler handler, Action<string, 
 {
     private static readonly string KnownVerbs = string.Join(", ",
         ControlVerbs.FdbShow, ControlVerbs.FdbChange, ControlVerbs.FdbFlush, ControlVerbs.PortShow, ControlVerbs.NetworkShow, ControlVerbs.Stats,
-        ControlVerbs.Members, ControlVerbs.Endpoints);
+        ControlVerbs.Members, ControlVerbs.Endpoints, ControlVerbs.KeysList, ControlVerbs.KeysChange);
 
     /// <summary>Parses one request line (newline excluded); the line must hold exactly one JSON object.</summary>
     public static bool TryParse(in ReadOnlySequence<byte> line, [NotNullWhen(true)] out ControlRequest? request, [NotNullWhen(false)] out string? error)
@@ -106,6 +106,19 @@ internal sealed class ControlDispatcher(IControlHandler handler, Action<string, 
                     IReadOnlyList<EndpointDto> endpoints = await handler.EndpointsAsync(cancellationToken).ConfigureAwait(false);
                     return Success(endpoints, ControlJsonContext.Default.IReadOnlyListEndpointDto);
 
+                case ControlVerbs.KeysList:
+                    IReadOnlyList<KeyDto> keys = await handler.KeysAsync(cancellationToken).ConfigureAwait(false);
+                    return Success(keys, ControlJsonContext.Default.IReadOnlyListKeyDto);
+
+                case ControlVerbs.KeysChange when request.KeyChange is null:
+                    return Refuse(request, "keys.change needs a 'keyChange' object");
+
+                case ControlVerbs.KeysChange when MissingMembers(request.KeyChange) is { } missing:
+                    return Refuse(request, $"keys.change needs {missing} in 'keyChange'");
+
+                case ControlVerbs.KeysChange:
+                    return FromResult(await handler.KeyChangeAsync(request.KeyChange, cancellationToken).ConfigureAwait(false));
+
                 default:
                     return Refuse(request, $"unknown verb '{request.Verb}'; known verbs: {KnownVerbs}");
             }
@@ -131,13 +144,21 @@ internal sealed class ControlDispatcher(IControlHandler handler, Action<string, 
         AddIfMissing(missing, change.Mac, "'mac'");
         AddIfMissing(missing, change.Kind, "'kind'");
         return missing.Count == 0 ? null : string.Join(", ", missing);
+    }
 
-        static void AddIfMissing(List<string> missing, string? value, string name)
+    private static string? MissingMembers(KeyChangeDto change)
+    {
+        var missing = new List<string>(2);
+        AddIfMissing(missing, change.Op, "'op'");
+        AddIfMissing(missing, change.Key, "'key'");
+        return missing.Count == 0 ? null : string.Join(", ", missing);
+    }
+
+    private static void AddIfMissing(List<string> missing, string? value, string name)
+    {
+        if (string.IsNullOrEmpty(value))
         {
-            if (string.IsNullOrEmpty(value))
-            {
-                missing.Add(name);
-            }
+            missing.Add(name);
         }
     }
 

@@ -36,6 +36,14 @@ public sealed record MemberDto(string Name, string Address, int Port, string Sta
 public sealed record EndpointDto(uint Vni, string Network, string EndpointId, string Mac, IReadOnlyList<string> Addresses, string Vtep,
     string Owner, ulong Version, string State);
 
+/// <summary>`keys install|use|remove`: Op is "install", "use" or "remove"; Key is the AES key in base64 (16, 24 or 32
+/// bytes). The key crosses the control socket only in this direction and is never logged or answered back.</summary>
+public sealed record KeyChangeDto(string Op, string Key);
+
+/// <summary>A gossip encryption key (`keys list`) by its <see cref="KeyFingerprint"/>, never by its bytes. Primary is
+/// the key that encrypts; the others only decrypt.</summary>
+public sealed record KeyDto(string Fingerprint, bool Primary);
+
 /// <summary>The outcome of a change: Ok, or an error message meant for the operator.</summary>
 public sealed record ControlResult(bool Ok, string? Error = null, int Count = 0)
 {
@@ -56,4 +64,8 @@ public interface IControlHandler
     Task<IReadOnlyList<MemberDto>> MembersAsync(CancellationToken cancellationToken);
     /// <summary>The gossip endpoint table; fails with a clear message when gossip is off.</summary>
     Task<IReadOnlyList<EndpointDto>> EndpointsAsync(CancellationToken cancellationToken);
+    /// <summary>The gossip keyring, primary first; fails with a clear message when gossip is off.</summary>
+    Task<IReadOnlyList<KeyDto>> KeysAsync(CancellationToken cancellationToken);
+    /// <summary>Installs, uses or removes a gossip key; never puts the key in a message or a log.</summary>
+    Task<ControlResult> KeyChangeAsync(KeyChangeDto change, CancellationToken cancellationToken);
 }

@@ -9,4 +9,5 @@ public sealed record ControlRequest(
     FdbFilter? Fdb = null,
     FdbChangeDto? Change = null,
     FdbFlushDto? Flush = null,
+    KeyChangeDto? KeyChange = null,
     [property: JsonPropertyOrder(-1)] int Version = ControlProtocol.Version);

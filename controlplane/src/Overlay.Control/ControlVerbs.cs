@@ -26,4 +26,11 @@ public static class ControlVerbs
 
     /// <summary>The gossip endpoint table; no payload; result EndpointDto[]. Fails when gossip is not enabled.</summary>
     public const string Endpoints = "endpoints";
+
+    /// <summary>The gossip keyring by fingerprint, primary first; no payload; result KeyDto[]. Fails when gossip is not enabled.</summary>
+    public const string KeysList = "keys.list";
+
+    /// <summary>Install, use or remove one gossip key; payload <see cref="ControlRequest.KeyChange"/>; result <see cref="CountResultDto"/>.
+    /// Fails when gossip is not enabled.</summary>
+    public const string KeysChange = "keys.change";
 }

@@ -16,6 +16,8 @@ public sealed class GossipMetrics
     private readonly long[] _bytesReceived = new long[Types];
 
     public long PacketsSent { get; internal set; }
+    /// <summary>Alive news or push/pull members refused for a missing name or an address that is neither IPv4 nor IPv6.</summary>
+    public long RejectedAlive { get; internal set; }
     public long PacketsReceived { get; internal set; }
     public long PacketBytesSent { get; internal set; }
     public long PacketBytesReceived { get; internal set; }

@@ -15,6 +15,12 @@ public sealed partial class GossipNode
     private void AliveNode(object identity, uint incarnation, bool bootstrap)
     {
         string name = MemberIdentity.Name(identity);
+        // A member must have a usable address (IPv4 or IPv6) and a name; anything else is hostile or broken.
+        if (string.IsNullOrEmpty(name) || MemberIdentity.Addr(identity) is not { Length: 4 or 16 })
+        {
+            Metrics.RejectedAlive++;
+            return;
+        }
         bool isLocal = string.Equals(name, Name, StringComparison.Ordinal);
         if (_leaving && isLocal)
         {

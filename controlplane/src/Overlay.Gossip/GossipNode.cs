@@ -98,7 +98,7 @@ public sealed partial class GossipNode
 
     /// <summary>After <see cref="Leave"/>: the leave message has used up its transmits (or nobody is left to tell),
     /// so the owner may stop the node.</summary>
-    public bool LeaveDisseminated => _leaving && (_aliveCount <= 1 || !_broadcasts.Contains(Name, user: false));
+    public bool LeaveDisseminated => _leaving && (_aliveCount <= 0 || !_broadcasts.Contains(Name, user: false));
 
     /// <summary>Makes this node alive (incarnation 1, queued alive message) and starts its timers.</summary>
     public void Start()

@@ -197,10 +197,10 @@ public sealed class OverlayCtlOutputTests
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(
             [
-                "NETWORK  VNI  ENDPOINT  MAC                ADDRESSES         VTEP         OWNER                VERSION  STATE",
-                "blue      42  ep-a      02:00:00:00:00:01  10.0.0.1,fd00::1  198.18.0.1   host-1                     4  local",
-                "blue      42  ep-b      02:00:00:00:00:0b  10.0.0.11         198.18.0.2   host-2                    17  installed",
-                "red        7  ep-c      02:00:00:00:00:0c  -                 2001:db8::3  host-3  18446744073709551615  suspended",
+                "NETWORK  VNI  ENDPOINT  MAC                ADDRESSES             VTEP         OWNER                VERSION  STATE",
+                "blue      42  ep-a      02:00:00:00:00:01  198.19.0.1,2001:2::1  198.18.0.1   host-1                     4  local",
+                "blue      42  ep-b      02:00:00:00:00:0b  198.19.0.11           198.18.0.2   host-2                    17  installed",
+                "red        7  ep-c      02:00:00:00:00:0c  -                     2001:db8::3  host-3  18446744073709551615  suspended",
             ],
             run.OutputLines);
         Assert.Empty(run.Error);
@@ -231,16 +231,79 @@ public sealed class OverlayCtlOutputTests
 
         Assert.Equal(
             [
-                "NETWORK  VNI  ENDPOINT  MAC                ADDRESSES         VTEP        OWNER   VERSION  STATE",
-                "blue      42  ep-a      02:00:00:00:00:01  10.0.0.1,fd00::1  198.18.0.1  host-1        4  local",
-                "blue      42  ep-b      02:00:00:00:00:0b  10.0.0.11         198.18.0.2  host-2       17  installed",
+                "NETWORK  VNI  ENDPOINT  MAC                ADDRESSES             VTEP        OWNER   VERSION  STATE",
+                "blue      42  ep-a      02:00:00:00:00:01  198.19.0.1,2001:2::1  198.18.0.1  host-1        4  local",
+                "blue      42  ep-b      02:00:00:00:00:0b  198.19.0.11           198.18.0.2  host-2       17  installed",
             ],
             run.OutputLines);
     }
 
     [Theory]
+    [InlineData("keys", "list")]
+    [InlineData("keys")]
+    public async Task KeysList_Text_IsFingerprints_PrimaryFirstAndMarked(params string[] args)
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+
+        CliRun run = await CliRun.AgainstAsync(harness, args);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(
+            [
+                "FINGERPRINT       PRIMARY",
+                "630dcd2966c43366  yes",
+                "374708fff7719dd5  no",
+            ],
+            run.OutputLines);
+        Assert.Empty(run.Error);
+        Assert.Equal("keys", harness.Handler.Last<string>());
+    }
+
+    [Fact]
+    public async Task KeysList_Json_IsTheKeyArray()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+
+        CliRun run = await CliRun.AgainstAsync(harness, "keys", "list", "-o", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("[{\"fingerprint\":\"630dcd2966c43366\",\"primary\":true},{\"fingerprint\":\"374708fff7719dd5\",\"primary\":false}]", run.Output.TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("install", SampleData.Key32, SampleData.Key32)]
+    [InlineData("use", SampleData.Key16, SampleData.Key16)]
+    [InlineData("remove", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYX", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYX")]
+    [InlineData("install", "AAAAAAAA AAAAAAAA AAAAAA==", SampleData.Key16)]
+    public async Task KeyChange_SendsTheKey_AndPrintsNothing(string op, string key, string sent)
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+
+        CliRun run = await CliRun.AgainstAsync(harness, "keys", op, key);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(new KeyChangeDto(op, sent), harness.Handler.Last<KeyChangeDto>());
+        Assert.Empty(run.Output);
+        Assert.Empty(run.Error);
+    }
+
+    [Fact]
+    public async Task KeyChange_RefusedByTheDaemon_ExitsOne_WithItsMessage()
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+        harness.Handler.KeyChangeResult = ControlResult.Failure("key 630dcd2966c43366 is not installed");
+
+        CliRun run = await CliRun.AgainstAsync(harness, "keys", "use", SampleData.Key32);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("Error: key 630dcd2966c43366 is not installed\n", run.Error.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.Empty(run.Output);
+    }
+
+    [Theory]
     [InlineData("members")]
     [InlineData("endpoints")]
+    [InlineData("keys")]
     public async Task GossipOff_ExitsOne_WithTheDaemonsMessage(string verb)
     {
         await using ServerHarness harness = await ServerHarness.StartAsync();

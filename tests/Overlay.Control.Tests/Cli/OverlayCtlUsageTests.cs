@@ -52,6 +52,26 @@ public sealed class OverlayCtlUsageTests
     }
 
     [Theory]
+    [InlineData("install", "not-base64!", "invalid key 'not-base64!': not base64")]
+    [InlineData("use", "AAAAAAAAAAAAAAAAAAAAAA=", "invalid key 'AAAAAAAAAAAAAAAAAAAAAA=': not base64")]
+    [InlineData("remove", "AAAAAAAAAAAAAAAAAAAAAAAAAAA=", "invalid key 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=': 20 bytes")]
+    [InlineData("install", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "invalid key 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA': 36 bytes")]
+    [InlineData("install", "", "invalid key '': 0 bytes")]
+    public async Task BadKey_ExitsTwo(string op, string key, string expected)
+    {
+        await using ServerHarness harness = await ServerHarness.StartAsync();
+
+        CliRun run = await CliRun.AgainstAsync(harness, "keys", op, key);
+
+        AssertUsageError(run, expected);
+        Assert.Contains("16, 24 or 32 byte", run.Error, StringComparison.Ordinal);
+        Assert.Empty(harness.Handler.Requests);
+    }
+
+    [Theory]
+    [InlineData(new[] { "keys", "install" }, "Required argument missing")]
+    [InlineData(new[] { "keys", "rotate" }, "'rotate'")]
+    [InlineData(new[] { "keys", "list", "extra" }, "'extra'")]
     [InlineData(new[] { "fdb", "add", "02:00:00:00:00:01", "--vni", "42" }, "--port or --dst is required")]
     [InlineData(new[] { "fdb", "add", "02:00:00:00:00:01", "--vni", "42", "--port", "a", "--dst", "198.18.0.2" }, "--port and --dst cannot be used together")]
     [InlineData(new[] { "fdb", "replace", "02:00:00:00:00:01", "--port", "a" }, "--vni or --network is required")]

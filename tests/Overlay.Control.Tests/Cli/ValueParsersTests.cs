@@ -37,6 +37,25 @@ public sealed class ValueParsersTests
     }
 
     [Theory]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAA==", "AAAAAAAAAAAAAAAAAAAAAA==", 16)]
+    [InlineData("AAECAwQFBgcICQoLDA0ODxAREhMUFRYX", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYX", 24)]
+    [InlineData("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", 32)]
+    [InlineData(" AAAAAAAAAAAAAAAAAAAAAA==\n", "AAAAAAAAAAAAAAAAAAAAAA==", 16)]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAA=", null, 20)]
+    [InlineData("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gIQ==", null, 34)]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAA", null, -1)]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAA==-", null, -1)]
+    [InlineData("", null, 0)]
+    public void Key(string text, string? expected, int length)
+    {
+        bool ok = ValueParsers.TryParseKey(text, out string? key, out int decoded);
+
+        Assert.Equal(expected is not null, ok);
+        Assert.Equal(expected, key);
+        Assert.Equal(length, decoded);
+    }
+
+    [Theory]
     [InlineData("0", true, 0u)]
     [InlineData("42", true, 42u)]
     [InlineData("16777215", true, 16777215u)]

@@ -2,6 +2,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Overlay.Control;
 
 namespace Overlay.Cli.Parsing;
@@ -59,6 +60,53 @@ internal static class ValueParsers
 
         result.AddError($"invalid VNI '{text}': expected a number from 0 to {ControlProtocol.MaxVni}");
         return null;
+    }
+
+    public static string? ParseKey(ArgumentResult result)
+    {
+        string? text = SingleToken(result);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (TryParseKey(text, out string? key, out int length))
+        {
+            return key;
+        }
+
+        result.AddError(length < 0
+            ? $"invalid key '{text}': not base64; expected the base64 of a 16, 24 or 32 byte AES key"
+            : $"invalid key '{text}': {length} bytes; expected the base64 of a 16, 24 or 32 byte AES key");
+        return null;
+    }
+
+    /// <summary>Accepts the base64 of 16, 24 or 32 bytes; returns it in canonical base64. <paramref name="length"/> is
+    /// the decoded length, or -1 when the text is not base64.</summary>
+    public static bool TryParseKey(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? key, out int length)
+    {
+        key = null;
+        if (!System.Buffers.Text.Base64.IsValid(text, out length))
+        {
+            length = -1;
+            return false;
+        }
+
+        if (length is not (16 or 24 or 32))
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[32];
+        bool decoded = Convert.TryFromBase64String(text, bytes, out length);
+        if (decoded)
+        {
+            key = Convert.ToBase64String(bytes[..length]);
+        }
+
+        CryptographicOperations.ZeroMemory(bytes);
+        length = decoded ? length : -1;
+        return decoded;
     }
 
     /// <summary>Accepts exactly aa:bb:cc:dd:ee:ff (either case); returns it in lowercase.</summary>

@@ -1,15 +1,20 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Overlay.Control;
 using Overlay.Daemon.Dataplane;
 using Overlay.Dataplane.Bridging;
 using Overlay.Dataplane.Counters;
 using Overlay.Dataplane.Switching;
+using Overlay.Gossip.Net;
 using Overlay.Packets;
 
 namespace Overlay.Daemon.Control;
 
 /// <summary>Answers overlayctl: every read or change of the switch runs on the switch worker's thread.</summary>
-public sealed class ControlHandler(DataplaneHost dataplane, Gossip.GossipHost gossip) : IControlHandler
+public sealed partial class ControlHandler(DataplaneHost dataplane, Gossip.GossipHost gossip, ILogger<ControlHandler> log) : IControlHandler
 {
+    private const string GossipOff = "gossip is not enabled (gossip.enabled in the config)";
+
     private Task<T> OnWorker<T>(Func<VxlanSwitch, T> work)
     {
         var worker = dataplane.Worker ?? throw new InvalidOperationException("the dataplane is not running");
@@ -116,7 +121,7 @@ public sealed class ControlHandler(DataplaneHost dataplane, Gossip.GossipHost go
 
     public Task<IReadOnlyList<MemberDto>> MembersAsync(CancellationToken cancellationToken)
     {
-        var runner = gossip.Runner ?? throw new InvalidOperationException("gossip is not enabled (gossip.enabled in the config)");
+        var runner = gossip.Runner ?? throw new InvalidOperationException(GossipOff);
         return runner.InvokeAsync<IReadOnlyList<MemberDto>>(node => node.Members()
             .OrderBy(m => m.Name, StringComparer.Ordinal)
             .Select(m => new MemberDto(m.Name, m.EndPoint.ToIPEndPoint().Address.ToString(), m.EndPoint.Port,
@@ -126,7 +131,7 @@ public sealed class ControlHandler(DataplaneHost dataplane, Gossip.GossipHost go
 
     public Task<IReadOnlyList<EndpointDto>> EndpointsAsync(CancellationToken cancellationToken)
     {
-        var runner = gossip.Runner ?? throw new InvalidOperationException("gossip is not enabled (gossip.enabled in the config)");
+        var runner = gossip.Runner ?? throw new InvalidOperationException(GossipOff);
         var endpoints = gossip.Endpoints!;
         return runner.InvokeAsync<IReadOnlyList<EndpointDto>>(_ =>
         {
@@ -144,6 +149,58 @@ public sealed class ControlHandler(DataplaneHost dataplane, Gossip.GossipHost go
                 .ToList();
         });
     }
+
+    public Task<IReadOnlyList<KeyDto>> KeysAsync(CancellationToken cancellationToken)
+    {
+        var transport = gossip.Transport ?? throw new InvalidOperationException(GossipOff);
+        IReadOnlyList<byte[]> keys = transport.Keys; // copies, primary first
+        var list = new List<KeyDto>(keys.Count);
+        for (int i = 0; i < keys.Count; i++)
+        {
+            list.Add(new KeyDto(KeyFingerprint.Of(keys[i]), Primary: i == 0));
+            CryptographicOperations.ZeroMemory(keys[i]);
+        }
+        return Task.FromResult<IReadOnlyList<KeyDto>>(list);
+    }
+
+    /// <summary>The keyring is thread-safe (a snapshot swapped under a write lock), so no hop to the gossip thread.
+    /// Neither the key nor its base64 ever reaches a message or a log: only its fingerprint.</summary>
+    public Task<ControlResult> KeyChangeAsync(KeyChangeDto change, CancellationToken cancellationToken)
+    {
+        var transport = gossip.Transport ?? throw new InvalidOperationException(GossipOff);
+        if (change.Op is not ("install" or "use" or "remove")) return Task.FromResult(ControlResult.Failure($"'{change.Op}' is not install, use or remove"));
+        Span<byte> buffer = stackalloc byte[32];
+        try
+        {
+            if (!Convert.TryFromBase64String(change.Key, buffer, out int length) || length is not (16 or 24 or 32))
+                return Task.FromResult(ControlResult.Failure("the key is not the base64 of a 16, 24 or 32 byte AES key"));
+            ReadOnlySpan<byte> key = buffer[..length];
+            string fingerprint = KeyFingerprint.Of(key);
+            KeyOperationResult result = change.Op switch
+            {
+                "install" => transport.InstallKey(key),
+                "use" => transport.UseKey(key),
+                _ => transport.RemoveKey(key),
+            };
+            if (result == KeyOperationResult.Ok) LogKeyChanged(change.Op, fingerprint);
+            return Task.FromResult(result switch
+            {
+                KeyOperationResult.Ok => ControlResult.Success(1),
+                KeyOperationResult.InvalidKeySize => ControlResult.Failure("a gossip key must be 16, 24 or 32 bytes"),
+                KeyOperationResult.NotInstalled => ControlResult.Failure($"key {fingerprint} is not installed: install it first ('keys install' on every node)"),
+                KeyOperationResult.PrimaryKeyRemoval => ControlResult.Failure($"key {fingerprint} is the primary key and cannot be removed: make another key primary first ('keys use')"),
+                KeyOperationResult.EncryptionNotEnabled => ControlResult.Failure("gossip encryption is not enabled: overlayd was started without gossip.keys, and a keyring cannot be added while it runs"),
+                _ => ControlResult.Failure($"the keyring refused the change ({result})"),
+            });
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+        }
+    }
+
+    [LoggerMessage(22, LogLevel.Information, "gossip key {Fingerprint}: {Op}")]
+    private partial void LogKeyChanged(string op, string fingerprint);
 
     private static CountersDto Counters(string name, TrafficCounters c)
     {

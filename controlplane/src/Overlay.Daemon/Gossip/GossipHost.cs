@@ -51,7 +51,7 @@ public sealed partial class GossipHost(DaemonConfig config, DataplaneHost datapl
         var table = new EndpointTable(config.NodeName, BootId(), new EndpointTableOptions { TombstoneRetention = g.Tombstone }, time);
         GossipNode? node = null;
         _endpoints = new EndpointGossip(table, new SwitchDataplaneSink(dataplane), (key, payload) => node!.Broadcast(key, payload), time);
-        node = new GossipNode(options, _transport, _endpoints, time);
+        node = new GossipNode(options, _transport, _endpoints, time, sizer: _transport.Sizer);
         _runner = new GossipRunner(node, null, time, LogRunnerError);
         _transport.Start(_runner);
         var seeds = g.Seeds.Select(s => s.Address.IsV4
@@ -59,9 +59,9 @@ public sealed partial class GossipHost(DaemonConfig config, DataplaneHost datapl
             : GossipEndPoint.FromIPEndPoint(new IPEndPoint(s.Address.ToIPAddress(), s.Port))).ToList();
         // A seed that is this node itself is not someone to join.
         seeds.RemoveAll(s => s.Equals(_transport.LocalEndPoint));
-        int joined = await _runner.StartAsync(seeds).ConfigureAwait(false);
-        LogStarted(config.NodeName, _transport.BoundEndPoint.ToString(), g.Preset, seeds.Count, joined, g.Keys.Count > 0);
-        if (joined == 0 && seeds.Count > 0) _ = RetryJoinAsync(seeds);
+        await _runner.StartAsync(seeds).ConfigureAwait(false);
+        LogStarted(config.NodeName, _transport.BoundEndPoint.ToString(), g.Preset, seeds.Count, g.Keys.Count > 0);
+        if (seeds.Count > 0) _ = RetryJoinAsync(seeds);
 
         // Our own endpoints: every other host learns where they are.
         var vtep = config.Vxlan.LocalV4.IsNone ? config.Vxlan.LocalV6 : config.Vxlan.LocalV4;
@@ -86,12 +86,13 @@ public sealed partial class GossipHost(DaemonConfig config, DataplaneHost datapl
         for (int attempt = 1; attempt <= 30 && _runner is { IsRunning: true } runner; attempt++)
         {
             await Task.Delay(TimeSpan.FromSeconds(1), time).ConfigureAwait(false);
-            int joined = await runner.JoinAsync(seeds).ConfigureAwait(false);
-            if (joined > 0)
+            int members = await runner.InvokeAsync(n => n.AliveMemberCount).ConfigureAwait(false);
+            if (members > 1)
             {
-                LogJoined(joined, attempt);
+                LogJoined(members, attempt);
                 return;
             }
+            await runner.JoinAsync(seeds).ConfigureAwait(false);
         }
     }
 
@@ -120,11 +121,11 @@ public sealed partial class GossipHost(DaemonConfig config, DataplaneHost datapl
 
     private void LogRunnerError(Exception e) => LogRunnerFailure(e);
 
-    [LoggerMessage(30, LogLevel.Information, "gossip {Node} on {EndPoint}, preset {Preset}, {Seeds} seeds, joined {Joined}, encrypted {Encrypted}")]
-    private partial void LogStarted(string node, string endPoint, string preset, int seeds, int joined, bool encrypted);
+    [LoggerMessage(30, LogLevel.Information, "gossip {Node} on {EndPoint}, preset {Preset}, {Seeds} seeds, encrypted {Encrypted}")]
+    private partial void LogStarted(string node, string endPoint, string preset, int seeds, bool encrypted);
 
-    [LoggerMessage(34, LogLevel.Information, "gossip joined {Joined} seeds on attempt {Attempt}")]
-    private partial void LogJoined(int joined, int attempt);
+    [LoggerMessage(34, LogLevel.Information, "gossip sees {Members} alive members after {Seconds} s")]
+    private partial void LogJoined(int members, int seconds);
 
     [LoggerMessage(31, LogLevel.Information, "gossip stopped (left the cluster)")]
     private partial void LogStopped();

@@ -6,13 +6,6 @@ using Overlay.Gossip.Wire;
 
 namespace Overlay.Gossip.Net;
 
-/// <summary>The outcome of reading one stream message: the error that ended the read, or the message and, for an
-/// encrypted one, its nonce (for the replay window).</summary>
-internal readonly record struct StreamRead(WireError Error, DecodedMessage Message, UInt128? Nonce)
-{
-    public static StreamRead Failed(WireError error) => new(error, default, null);
-}
-
 /// <summary>Reads the one message a memberlist stream carries in each direction. A plaintext stream message has
 /// no length, so bytes are read and decoding retried until it stops saying <see cref="WireError.Truncated"/>;
 /// the buffer is pooled and never grows past the message limit (plus the label and encryption headers). The
@@ -34,7 +27,9 @@ internal static class StreamMessageReader
             bool labelDone = !expectLabel;
             while (true)
             {
-                if (count > start)
+                // Decode once the bytes on hand are read (or the buffer is full), not after every segment: a large
+                // plaintext message has no length and is decoded from its start each time.
+                if (count > start && (socket.Available == 0 || count == Math.Min(buffer.Length, max)))
                 {
                     StreamRead? done = TryDecode(buffer.AsSpan(0, count), security, limits, ref labelDone, ref start);
                     if (done is { } result)
@@ -42,18 +37,20 @@ internal static class StreamMessageReader
                         return result;
                     }
                 }
-                if (count == buffer.Length)
+                int capacity = Math.Min(buffer.Length, max); // a pooled array may be larger than asked for
+                if (count == capacity)
                 {
-                    if (buffer.Length >= max)
+                    if (capacity == max)
                     {
                         return StreamRead.Failed(WireError.TooLarge);
                     }
-                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(max, buffer.Length * 2));
+                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(max, capacity * 2));
                     buffer.AsSpan(0, count).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
+                    capacity = Math.Min(buffer.Length, max);
                 }
-                int read = await socket.ReceiveAsync(buffer.AsMemory(count, Math.Min(buffer.Length, max) - count), SocketFlags.None, cancellationToken)
+                int read = await socket.ReceiveAsync(buffer.AsMemory(count, capacity - count), SocketFlags.None, cancellationToken)
                     .ConfigureAwait(false);
                 if (read == 0)
                 {
