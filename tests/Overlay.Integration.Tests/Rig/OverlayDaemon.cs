@@ -24,4 +24,12 @@ public sealed class OverlayDaemon
 
     /// <summary>SIGTERM, then SIGKILL after <paramref name="grace"/>; the exit code, or null when it had to be killed.</summary>
     public int? Stop(TimeSpan grace) => _process.Stop(Libc.SIGTERM, grace);
+
+    /// <summary>SIGKILL, as a crash or power loss would: nothing runs on the way out. Returns once it is gone.</summary>
+    public void Kill()
+    {
+        Libc.Signal(Pid, Libc.SIGKILL);
+        if (_process.WaitForExit(TimeSpan.FromSeconds(10)) is null)
+            throw new InvalidOperationException($"overlayd on {Host.Name} still runs 10 s after SIGKILL\n{Log}");
+    }
 }

@@ -10,16 +10,24 @@ public sealed class Overlayctl(NetnsRig rig, string ns, string socket)
     public CommandResult Run(params string[] args) =>
         rig.Exec(ns, TimeSpan.FromSeconds(30), [RepoLayout.Dotnet, RepoLayout.Overlayctl, "-s", socket, .. args]);
 
-    public IReadOnlyList<FdbRow> FdbShow()
+    public IReadOnlyList<FdbRow> FdbShow() => RunJson<FdbRow>("fdb", "show");
+
+    /// <summary>`members`: the gossip membership as this daemon sees it.</summary>
+    public IReadOnlyList<MemberRow> Members() => RunJson<MemberRow>("members");
+
+    /// <summary>`endpoints`: this daemon's gossip endpoint table.</summary>
+    public IReadOnlyList<EndpointRow> Endpoints() => RunJson<EndpointRow>("endpoints");
+
+    private List<T> RunJson<T>(params string[] args)
     {
-        var result = Run("fdb", "show", "-o", "json");
+        var result = Run([.. args, "-o", "json"]);
         try
         {
-            return JsonSerializer.Deserialize<List<FdbRow>>(result.Stdout, Json) ?? throw new JsonException("null");
+            return JsonSerializer.Deserialize<List<T>>(result.Stdout, Json) ?? throw new JsonException("null");
         }
         catch (JsonException e)
         {
-            throw new InvalidOperationException($"fdb show printed no usable JSON ({e.Message}):\n{result}");
+            throw new InvalidOperationException($"{string.Join(' ', args)} printed no usable JSON ({e.Message}):\n{result}");
         }
     }
 }

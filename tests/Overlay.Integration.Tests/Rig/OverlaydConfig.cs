@@ -10,6 +10,8 @@ public sealed class OverlaydConfig
     public int Port { get; init; } = 4789;
     public required string ControlSocket { get; init; }
     public List<OverlaydNetwork> Networks { get; } = [];
+    /// <summary>The gossip section, or null for none (gossip off).</summary>
+    public OverlaydGossip? Gossip { get; set; }
 
     public OverlaydConfig With(OverlaydNetwork network)
     {
@@ -17,8 +19,27 @@ public sealed class OverlaydConfig
         return this;
     }
 
+    public OverlaydConfig With(OverlaydGossip gossip)
+    {
+        Gossip = gossip;
+        return this;
+    }
+
     /// <summary>The config as a JSON tree a test may still change (an unknown key, a bad value).</summary>
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
+    {
+        var json = Base();
+        // Only when set, so configs of tests that do not use them stay as they were.
+        var networks = json["networks"]!.AsArray();
+        for (int i = 0; i < Networks.Count; i++)
+        {
+            if (Networks[i].ArpProxy) networks[i]!["arpProxy"] = true;
+        }
+        if (Gossip is not null) json["gossip"] = Gossip.ToJson();
+        return json;
+    }
+
+    private JsonObject Base() => new()
     {
         ["node"] = new JsonObject { ["name"] = Node },
         ["underlay"] = new JsonObject { ["addresses"] = Strings(UnderlayAddresses), ["port"] = Port },
@@ -39,5 +60,5 @@ public sealed class OverlaydConfig
         })]),
     };
 
-    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+    internal static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
 }
