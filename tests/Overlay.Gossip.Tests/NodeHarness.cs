@@ -24,7 +24,7 @@ internal sealed class NodeHarness
 
     public GossipNode Node { get; }
 
-    public static GossipEndPoint Address(int i) => GossipEndPoint.FromIPv4(0x0A00_0001u + (uint)i, 7946);
+    public static GossipEndPoint Address(int i) => GossipEndPoint.FromIPv4(0xC612_0001u + (uint)i, 7946);
 
     public static Alive AliveOf(int i, uint incarnation, byte[]? meta = null) =>
         new(incarnation, $"m{i}", Address(i).AddressBytes(), 7946, meta, Vsn);

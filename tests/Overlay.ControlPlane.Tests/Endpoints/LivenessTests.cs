@@ -23,7 +23,7 @@ public sealed class LivenessTests
 
         sink.Log.Clear();
         o.NotifyLeave(Member("b", NodeStateKind.Dead));
-        Assert.Equal(["remove-neigh 42 10.0.0.1 02:42:0a:00:00:01", "remove-neigh 42 10.0.0.2 02:42:0a:00:00:01", "remove-remote 42 02:42:0a:00:00:01 " + Vtep("b")],
+        Assert.Equal(["remove-neigh 42 198.19.0.1 02:42:0a:00:00:01", "remove-neigh 42 198.19.0.2 02:42:0a:00:00:01", "remove-remote 42 02:42:0a:00:00:01 " + Vtep("b")],
             sink.Log.Order().ToArray());
         Assert.Single(sink.Remotes);
         Assert.Equal(2, o.Table.Count);

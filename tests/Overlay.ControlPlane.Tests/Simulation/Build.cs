@@ -25,7 +25,7 @@ internal static class Build
 
     public static MacAddress Mac(int n) => new(0x02_42_0a_00_00_00UL + (ulong)n);
 
-    public static IpAddr Ip(int n) => IpAddr.FromV4(0x0a_00_00_00u + (uint)n);
+    public static IpAddr Ip(int n) => IpAddr.FromV4(0xC6_13_00_00u + (uint)n);
 
     /// <summary>The VTEP of a node, derived from its name.</summary>
     public static IpAddr Vtep(string node) => IpAddr.FromV4(0xc0_a8_00_00u + (uint)(Stable(node) & 0xfffe) + 1);

@@ -53,7 +53,7 @@ public sealed class EndpointCodecTests
     [Fact]
     public void The_layout_is_the_documented_one()
     {
-        var record = new EndpointRecord(0x0A0B0C, "n", "e", new MacAddress(0x02_00_00_00_00_01), [Ip(1)], IpAddr.FromV4(0xC0A80001), "o", 0x1122, 7);
+        var record = new EndpointRecord(0x0A0B0C, "n", "e", new MacAddress(0x02_00_00_00_00_01), [Ip(1)], IpAddr.FromV4(0xC6120001), "o", 0x1122, 7);
         byte[] wire = EndpointCodec.EncodeRecord(record, Now);
         byte[] expected =
         [
@@ -63,8 +63,8 @@ public sealed class EndpointCodecTests
             0, 0, 0, 0, 0, 0, 0, 7, // version
             0, 0, 0, 0, 0, 0, 0x11, 0x22, // owner boot
             2, 0, 0, 0, 0, 1, // mac
-            4, 192, 168, 0, 1, // vtep
-            1, 4, 10, 0, 0, 1, // one address
+            4, 198, 18, 0, 1, // vtep
+            1, 4, 198, 19, 0, 1, // one address
             1, (byte)'n', 1, (byte)'e', 1, (byte)'o',
         ];
         Assert.Equal(expected, wire);
@@ -108,7 +108,7 @@ public sealed class EndpointCodecTests
 
         byte[] mapped = EndpointCodec.EncodeRecord(new EndpointRecord(42, "n", "e", Mac(1), [IpAddr.Parse("fd00::1")], Vtep("a"), "o", 1, 1), Now);
         Assert.Equal(6, mapped[35]); // the first address's family
-        Assert.Equal(DecodeStatus.BadAddress, Decode(Patch(mapped, 36, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1])));
+        Assert.Equal(DecodeStatus.BadAddress, Decode(Patch(mapped, 36, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 198, 19, 0, 1])));
 
         byte[] emptyOwner = EndpointCodec.EncodeRecord(new EndpointRecord(42, "", "e", Mac(1), [], Vtep("a"), "o", 1, 1), Now);
         emptyOwner[^2] = 0;

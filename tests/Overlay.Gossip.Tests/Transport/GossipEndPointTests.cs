@@ -9,13 +9,13 @@ public sealed class GossipEndPointTests
     [Fact]
     public void IPv4_round_trips_through_message_bytes()
     {
-        var ep = GossipEndPoint.FromIPv4(0x0A000102, 7946);
+        var ep = GossipEndPoint.FromIPv4(0xC6120102, 7946);
         Assert.True(ep.IsIPv4);
-        Assert.Equal(new byte[] { 10, 0, 1, 2 }, ep.AddressBytes());
-        Assert.Equal(ep, GossipEndPoint.FromBytes([10, 0, 1, 2], 7946));
-        Assert.Equal("10.0.1.2:7946", ep.ToString());
-        Assert.True(ep.Matches([10, 0, 1, 2], 7946));
-        Assert.False(ep.Matches([10, 0, 1, 2], 7947));
+        Assert.Equal(new byte[] { 198, 18, 1, 2 }, ep.AddressBytes());
+        Assert.Equal(ep, GossipEndPoint.FromBytes([198, 18, 1, 2], 7946));
+        Assert.Equal("198.18.1.2:7946", ep.ToString());
+        Assert.True(ep.Matches([198, 18, 1, 2], 7946));
+        Assert.False(ep.Matches([198, 18, 1, 2], 7947));
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class GossipEndPointTests
         Assert.False(ep.IsIPv4);
         Assert.Equal(16, ep.AddressBytes().Length);
         Assert.Equal(ip, ep.ToIPEndPoint());
-        Assert.Equal(GossipEndPoint.FromIPv4(0x0A000001, 1), GossipEndPoint.FromIPEndPoint(new IPEndPoint(IPAddress.Parse("::ffff:10.0.0.1"), 1)));
+        Assert.Equal(GossipEndPoint.FromIPv4(0xC6120001, 1), GossipEndPoint.FromIPEndPoint(new IPEndPoint(IPAddress.Parse("::ffff:198.18.0.1"), 1)));
     }
 }
 
@@ -35,7 +35,7 @@ public sealed class EstimatedMessageSizerTests
     [Fact]
     public void Alive_is_sized_as_memberlist_msgpack_encodes_it()
     {
-        var alive = new Alive(1, "node-00001", [10, 0, 0, 2], 7946, null, [1, 5, 2, 0, 0, 0]);
+        var alive = new Alive(1, "node-00001", [198, 18, 0, 2], 7946, null, [1, 5, 2, 0, 0, 0]);
         // type 1 + fixmap 1 + "Incarnation" 12 + 1 + "Node" 5 + 11 + "Addr" 5 + 6 + "Port" 5 + 3 + "Meta" 5 + nil 1
         // + "Vsn" 4 + 8
         Assert.Equal(1 + 1 + 12 + 1 + 5 + 11 + 5 + 6 + 5 + 3 + 5 + 1 + 4 + 8, EstimatedMessageSizer.Instance.SizeOf(alive));

@@ -6,9 +6,9 @@ public sealed class ArpViewTests
     {
         Operation = ArpView.OperationRequest,
         SenderMac = MacAddress.Parse("02:00:00:00:00:01"),
-        SenderIp = 0xC0A8_0101,
+        SenderIp = 0xC613_0101,
         TargetMac = MacAddress.Zero,
-        TargetIp = 0xC0A8_01FE,
+        TargetIp = 0xC613_01FE,
     };
 
     [Fact]
@@ -16,7 +16,7 @@ public sealed class ArpViewTests
     {
         byte[] body = new byte[28];
         Assert.Equal(28, ArpView.Encode(body, Request));
-        Assert.Equal(Convert.FromHexString("0001080006040001020000000001c0a80101000000000000c0a801fe"), body);
+        Assert.Equal(Convert.FromHexString("0001080006040001020000000001c6130101000000000000c61301fe"), body);
     }
 
     [Fact]
@@ -52,8 +52,8 @@ public sealed class ArpViewTests
         Assert.False(view.IsReply);
         Assert.False(view.IsGratuitous);
         Assert.Equal(Request.SenderMac, view.SenderMac);
-        Assert.Equal(0xC0A8_0101u, view.SenderIp);
-        Assert.Equal(0xC0A8_01FEu, view.TargetIp);
+        Assert.Equal(0xC613_0101u, view.SenderIp);
+        Assert.Equal(0xC613_01FEu, view.TargetIp);
         Assert.True(view.TargetMac.IsZero);
         Assert.Equal(18, view.Payload.Length);
         Assert.Equal(46, view.Bytes.Length);

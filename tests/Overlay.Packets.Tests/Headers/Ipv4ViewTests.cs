@@ -4,19 +4,19 @@ namespace Overlay.Packets.Tests.Headers;
 
 public sealed class Ipv4ViewTests
 {
-    /// <summary>The classic example header: 192.168.0.1 -> 192.168.0.199, UDP, DF, TTL 64, total length 115,
-    /// checksum field zeroed (the right value is 0xB861).</summary>
+    /// <summary>The classic example header: 198.19.0.1 -> 198.19.0.199, UDP, DF, TTL 64, total length 115,
+    /// checksum field zeroed (the right value is 0xAD8B).</summary>
     private static byte[] KnownPacket()
     {
         byte[] packet = new byte[0x73];
-        Convert.FromHexString("450000730000400040110000c0a80001c0a800c7").CopyTo(packet, 0);
+        Convert.FromHexString("450000730000400040110000c6130001c61300c7").CopyTo(packet, 0);
         return packet;
     }
 
     private static readonly Ipv4Fields Sample = new()
     {
         Tos = 0xB9, TotalLength = 40, Identification = 0xABCD, DontFragment = true, Ttl = 64,
-        Protocol = IpProtocols.Tcp, Source = 0x0A01_0203, Destination = 0xC0A8_6401,
+        Protocol = IpProtocols.Tcp, Source = 0xC612_0203, Destination = 0xC613_6401,
     };
 
     [Fact]
@@ -24,15 +24,15 @@ public sealed class Ipv4ViewTests
     {
         byte[] packet = KnownPacket();
         Assert.True(Ipv4View.TryParse(packet, out var ip));
-        Assert.Equal(0xB861, ip.ComputeHeaderChecksum());
+        Assert.Equal(0xAD8B, ip.ComputeHeaderChecksum());
         Assert.False(ip.IsHeaderChecksumValid());
         ip.UpdateHeaderChecksum();
-        Assert.Equal(0xB861, ip.HeaderChecksum);
+        Assert.Equal(0xAD8B, ip.HeaderChecksum);
         Assert.True(ip.IsHeaderChecksumValid());
-        Assert.Equal(0xC0A8_0001u, ip.Source);
-        Assert.Equal(0xC0A8_00C7u, ip.Destination);
-        Assert.Equal(IpAddr.Parse("192.168.0.1"), ip.SourceAddress);
-        Assert.Equal(IpAddr.Parse("192.168.0.199"), ip.DestinationAddress);
+        Assert.Equal(0xC613_0001u, ip.Source);
+        Assert.Equal(0xC613_00C7u, ip.Destination);
+        Assert.Equal(IpAddr.Parse("198.19.0.1"), ip.SourceAddress);
+        Assert.Equal(IpAddr.Parse("198.19.0.199"), ip.DestinationAddress);
         Assert.Equal(IpProtocols.Udp, ip.Protocol);
         Assert.True(ip.DontFragment);
         Assert.False(ip.IsFragment);
@@ -45,7 +45,7 @@ public sealed class Ipv4ViewTests
         byte[] header = new byte[20];
         Assert.Equal(20, Ipv4View.Encode(header, Sample));
         Assert.Equal("45B90028ABCD40004006", Convert.ToHexString(header.AsSpan(0, 10)));
-        Assert.Equal("0A010203C0A86401", Convert.ToHexString(header.AsSpan(12)));
+        Assert.Equal("C6120203C6136401", Convert.ToHexString(header.AsSpan(12)));
         Assert.True(InternetChecksum.IsValid(header));
         ushort stored = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(10));
         header[10] = header[11] = 0;
@@ -200,11 +200,11 @@ public sealed class Ipv4ViewTests
         Assert.True(ip.IsHeaderChecksumValid());
 
         uint oldDestination = ip.Destination;
-        ip.SetDestination(0x0A00_0063);
+        ip.SetDestination(0xC612_0063);
         ip.SetHeaderChecksum(InternetChecksum.Update(ip.HeaderChecksum, oldDestination, ip.Destination));
         Assert.True(ip.IsHeaderChecksumValid());
 
-        ip.SetSource(0x0A00_0001);
+        ip.SetSource(0xC612_0001);
         ip.SetTos(0x03);
         ip.SetIdentification(7);
         ip.SetProtocol(IpProtocols.Udp);
@@ -214,7 +214,7 @@ public sealed class Ipv4ViewTests
         Assert.True(ip.IsHeaderChecksumValid());
 
         Assert.True(Ipv4View.TryParse(packet, out var again));
-        Assert.Equal(Sample with { Ttl = 63, Destination = 0x0A00_0063, Source = 0x0A00_0001, Tos = 3, Identification = 7, Protocol = IpProtocols.Udp, TotalLength = 32 },
+        Assert.Equal(Sample with { Ttl = 63, Destination = 0xC612_0063, Source = 0xC612_0001, Tos = 3, Identification = 7, Protocol = IpProtocols.Udp, TotalLength = 32 },
             again.ToFields());
         Assert.Equal(3, again.Ecn);
         Assert.Equal(12, again.Payload.Length);

@@ -56,8 +56,8 @@ public sealed class Ipv6ViewTests
     public void Ipv4_addresses_are_written_mapped()
     {
         byte[] packet = new byte[40];
-        Ipv6View.Encode(packet, Sample with { PayloadLength = 0, Source = IpAddr.FromV4(0x0A00_0001) });
-        Assert.Equal("00000000000000000000FFFF0A000001", Convert.ToHexString(packet.AsSpan(8, 16)));
+        Ipv6View.Encode(packet, Sample with { PayloadLength = 0, Source = IpAddr.FromV4(0xC612_0001) });
+        Assert.Equal("00000000000000000000FFFFC6120001", Convert.ToHexString(packet.AsSpan(8, 16)));
         Assert.True(Ipv6View.TryParse(packet, out var ip));
         Assert.True(ip.Source.IsV4);
     }

@@ -4,8 +4,8 @@ namespace Overlay.Packets.Tests.Headers;
 
 public sealed class TcpViewTests
 {
-    private const uint Source = 0x0A00_0001;
-    private const uint Destination = 0x0A00_0002;
+    private const uint Source = 0xC612_0001;
+    private const uint Destination = 0xC612_0002;
     private static readonly byte[] Source6 = Convert.FromHexString("fd000000000000000000000000000001");
     private static readonly byte[] Destination6 = Convert.FromHexString("fd000000000000000000000000000002");
 

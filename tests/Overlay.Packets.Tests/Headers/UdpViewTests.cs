@@ -4,8 +4,8 @@ namespace Overlay.Packets.Tests.Headers;
 
 public sealed class UdpViewTests
 {
-    private const uint Source = 0xC0A8_0001;
-    private const uint Destination = 0xC0A8_00C7;
+    private const uint Source = 0xC613_0001;
+    private const uint Destination = 0xC613_00C7;
     private static readonly byte[] Source6 = Convert.FromHexString("20010db8000000000000000000000001");
     private static readonly byte[] Destination6 = Convert.FromHexString("20010db8000000000000000000000002");
 

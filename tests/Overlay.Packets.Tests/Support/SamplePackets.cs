@@ -10,10 +10,10 @@ internal static class SamplePackets
     public static readonly MacAddress OuterDestination = MacAddress.Parse("52:54:00:65:43:21");
     public static readonly MacAddress InnerSource = MacAddress.Parse("02:00:00:00:00:01");
     public static readonly MacAddress InnerDestination = MacAddress.Parse("02:00:00:00:00:02");
-    public const uint OuterSourceV4 = 0x0A00_0001;      // 10.0.0.1
-    public const uint OuterDestinationV4 = 0x0A00_0002; // 10.0.0.2
-    public const uint InnerSourceV4 = 0xC0A8_010A;      // 192.168.1.10
-    public const uint InnerDestinationV4 = 0xC0A8_0114; // 192.168.1.20
+    public const uint OuterSourceV4 = 0xC612_0001;      // 198.18.0.1
+    public const uint OuterDestinationV4 = 0xC612_0002; // 198.18.0.2
+    public const uint InnerSourceV4 = 0xC613_010A;      // 198.19.1.10
+    public const uint InnerDestinationV4 = 0xC613_0114; // 198.19.1.20
     public static readonly IpAddr OuterSourceV6 = IpAddr.Parse("fd00::1");
     public static readonly IpAddr OuterDestinationV6 = IpAddr.Parse("fd00::2");
     public static readonly IpAddr InnerSourceV6 = IpAddr.Parse("fd01::a");
@@ -78,7 +78,7 @@ internal static class SamplePackets
             new EthernetFields { Destination = OuterDestination, Source = OuterSource, EtherType = EtherTypes.Ipv6 }, outerIp);
     }
 
-    /// <summary>A broadcast who-has for 192.168.1.20, padded to the 60-byte Ethernet minimum.</summary>
+    /// <summary>A broadcast who-has for 198.19.1.20, padded to the 60-byte Ethernet minimum.</summary>
     public static byte[] ArpRequest() => PacketBuilder.Ethernet(
         new EthernetFields { Destination = MacAddress.Broadcast, Source = InnerSource, EtherType = EtherTypes.Arp },
         PacketBuilder.Arp(new ArpFields
