@@ -9,6 +9,8 @@
 #   mixed     "overlayd<->kernel"    overlayd on h1, kernel vxlan on h2
 #   no-tso, no-tap-offloads, no-udp-gso, no-udp-gro, no-offloads
 #             "overlayd<->overlayd" with that offload (or all of them) switched off
+#   workers2  "overlayd<->overlayd" with two switch workers per daemon (multi-queue TAPs, SO_REUSEPORT)
+#   pinned2   the same, the workers pinned to CPUs 0 and 1
 #   all       kernel, overlayd, mixed and every offload-off row
 # Rig: host namespaces h1 (198.18.0.1) and h2 (198.18.0.2) on one bridged underlay; endpoint a
 # (198.19.0.1) behind h1 and b (198.19.0.2) behind h2 on VNI 42. iperf3 runs a -> b.
@@ -16,7 +18,9 @@
 # cannot be built (no overlayd build) prints {"row":..,"skipped":"why"} and the script goes on.
 #
 # Environment: OVERLAYD (daemon dll or executable), DURATION (s, default 10), PINGS (1000),
-# RIG_UNDERLAY_MTU (1500), RIG_UNDERLAY_V6=1 for an IPv6 underlay.
+# RIG_UNDERLAY_MTU (1500), RIG_UNDERLAY_V6=1 for an IPv6 underlay, PROFILE_DIR: record a
+# machine-wide `perf record -g` during each row's TCP 1-stream run into PROFILE_DIR/ROW.data
+# (overlayd then writes /tmp/perf-PID.map so its JIT frames have names).
 set -euo pipefail
 # shellcheck disable=SC2317  # setup_host_* are called through "setup_host_$mode"
 
@@ -75,6 +79,7 @@ JSON
 
 # overlayd_cmd: the command that starts the daemon (a .dll runs under dotnet).
 overlayd_cmd() {
+    [[ -n ${PROFILE_DIR:-} ]] && echo env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
     if [[ $OVERLAYD == *.dll ]]; then echo dotnet "$OVERLAYD"; else echo "$OVERLAYD"; fi
 }
 
@@ -168,6 +173,7 @@ PY
 # ---- rows -----------------------------------------------------------------------------------
 
 OFFLOAD_ROWS=(no-tso no-tap-offloads no-udp-gso no-udp-gro no-offloads)
+WORKER_ROWS=(workers2 pinned2)
 row_name() {
     case "$1" in
         kernel) echo "kernel<->kernel" ;;
@@ -178,6 +184,8 @@ row_name() {
         no-udp-gso) echo "overlayd, UDP GSO off" ;;
         no-udp-gro) echo "overlayd, UDP GRO off" ;;
         no-offloads) echo "overlayd, all offloads off" ;;
+        workers2) echo "overlayd, 2 workers" ;;
+        pinned2) echo "overlayd, 2 workers pinned" ;;
         *) return 1 ;;
     esac
 }
@@ -196,6 +204,8 @@ row_dataplane() {
         no-udp-gso) echo '"udpGso":false' ;;
         no-udp-gro) echo '"udpGro":false' ;;
         no-offloads) echo '"tapOffloads":false,"udpGso":false,"udpGro":false' ;;
+        workers2) echo '"workers":2' ;;
+        pinned2) echo '"workers":2,"cpus":[0,1]' ;;
         *) echo '' ;;
     esac
 }
@@ -249,9 +259,15 @@ run_row() {
     # Not $(...): a command substitution would hold a Ctrl-C back until the run ends.
     local tcp1 tcp4 udp rtt
     log "$name: TCP 1 stream, ${DURATION}s"
-    local d0 d1; d0=$(daemon_ticks)
+    local d0 d1 perf_pid=""; d0=$(daemon_ticks)
+    if [[ -n ${PROFILE_DIR:-} ]]; then
+        mkdir -p "$PROFILE_DIR"
+        perf record -a -g -F 499 -o "$PROFILE_DIR/$row.data" -- sleep "$DURATION" >/dev/null 2>&1 &
+        perf_pid=$!
+    fi
     measure_iperf tcp1 >"$RIG_DIR/r-tcp1" || { FAIL_REASON="iperf3 tcp1 failed"; return 1; }
     d1=$(daemon_ticks)
+    [[ -n $perf_pid ]] && wait "$perf_pid"
     local daemon_cpu; daemon_cpu=$(python3 -c "import sys; print(($d1 - $d0) / $(getconf CLK_TCK))")
     log "$name: TCP 4 streams, ${DURATION}s"
     measure_iperf tcp4 -P 4 >"$RIG_DIR/r-tcp4" || { FAIL_REASON="iperf3 tcp4 failed"; return 1; }
@@ -298,13 +314,13 @@ while (($#)); do
     case "$1" in
         -o) OUT_FILE="$2"; shift 2 ;;
         -t) DURATION="$2"; shift 2 ;;
-        all) ROWS+=(kernel overlayd mixed "${OFFLOAD_ROWS[@]}"); shift ;;
-        kernel|overlayd|mixed|no-tso|no-tap-offloads|no-udp-gso|no-udp-gro|no-offloads) ROWS+=("$1"); shift ;;
+        all) ROWS+=(kernel overlayd mixed "${OFFLOAD_ROWS[@]}" "${WORKER_ROWS[@]}"); shift ;;
+        kernel|overlayd|mixed|no-tso|no-tap-offloads|no-udp-gso|no-udp-gro|no-offloads|workers2|pinned2) ROWS+=("$1"); shift ;;
         "kernel<->kernel") ROWS+=(kernel); shift ;;
         "overlayd<->overlayd") ROWS+=(overlayd); shift ;;
         "overlayd<->kernel") ROWS+=(mixed); shift ;;
         -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
-        *) echo "unknown argument: $1 (rows: kernel overlayd mixed ${OFFLOAD_ROWS[*]} all)" >&2; exit 2 ;;
+        *) echo "unknown argument: $1 (rows: kernel overlayd mixed ${OFFLOAD_ROWS[*]} ${WORKER_ROWS[*]} all)" >&2; exit 2 ;;
     esac
 done
 ((${#ROWS[@]})) || ROWS=(kernel)

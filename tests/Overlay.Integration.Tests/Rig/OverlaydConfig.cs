@@ -13,6 +13,9 @@ public sealed class OverlaydConfig
     /// <summary>The gossip section, or null for none (gossip off).</summary>
     public OverlaydGossip? Gossip { get; set; }
 
+    /// <summary>The "dataplane" section (workers, offloads, ...), when a test sets one.</summary>
+    public JsonObject? Dataplane { get; set; }
+
     public OverlaydConfig With(OverlaydNetwork network)
     {
         Networks.Add(network);
@@ -36,6 +39,7 @@ public sealed class OverlaydConfig
             if (Networks[i].ArpProxy) networks[i]!["arpProxy"] = true;
         }
         if (Gossip is not null) json["gossip"] = Gossip.ToJson();
+        if (Dataplane is not null) json["dataplane"] = Dataplane.DeepClone();
         return json;
     }
 

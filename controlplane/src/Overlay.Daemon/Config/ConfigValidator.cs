@@ -26,6 +26,12 @@ public sealed partial class ConfigValidator
         if (string.IsNullOrWhiteSpace(o.Control.Socket) || !Path.IsPathFullyQualified(o.Control.Socket)) Problem("control.socket", $"'{o.Control.Socket}' must be an absolute path");
         if (o.Dataplane.BatchSize is < 1 or > 1024) Problem("dataplane.batchSize", $"{o.Dataplane.BatchSize} is out of range 1..1024");
         if (o.Dataplane.Buffers < 256) Problem("dataplane.buffers", $"{o.Dataplane.Buffers} is below 256");
+        if (o.Dataplane.Workers is < 1 or > 64) Problem("dataplane.workers", $"{o.Dataplane.Workers} is out of range 1..64");
+        for (int i = 0; i < o.Dataplane.Cpus.Count; i++)
+        {
+            if (o.Dataplane.Cpus[i] is < 0 or > 63) Problem($"dataplane.cpus[{i}]", $"{o.Dataplane.Cpus[i]} is out of range 0..63");
+            else if (o.Dataplane.Cpus[i] >= Environment.ProcessorCount) Problem($"dataplane.cpus[{i}]", $"CPU {o.Dataplane.Cpus[i]} does not exist here ({Environment.ProcessorCount} CPUs)");
+        }
         if (o.Dataplane.GsoSourcePorts is < 1 or > 1024) Problem("dataplane.gsoSourcePorts", $"{o.Dataplane.GsoSourcePorts} is out of range 1..1024");
         // UDP sockets take DF and the flow label per socket, not per packet: those settings need the raw socket.
         string? refused = !o.Dataplane.UdpGso ? null
@@ -84,7 +90,11 @@ public sealed partial class ConfigValidator
             Problem("networks[].endpoints[].ifname", $"'{dup.Key.Item2}' is used twice in namespace '{dup.Key.Netns ?? "(host)"}'");
 
         if (_problems.Count > 0) throw new ConfigException([.. _problems]);
-        return new DaemonConfig(node, vxlan, mtu, o.Control.Socket, o.Dataplane.BatchSize, o.Dataplane.Buffers, networks, offloads, gossip);
+        return new DaemonConfig(node, vxlan, mtu, o.Control.Socket, o.Dataplane.BatchSize, o.Dataplane.Buffers, networks, offloads, gossip)
+        {
+            Workers = o.Dataplane.Workers,
+            Cpus = [.. o.Dataplane.Cpus],
+        };
     }
 
     private VxlanSettings Underlay(UnderlayOptions u, out int mtu)

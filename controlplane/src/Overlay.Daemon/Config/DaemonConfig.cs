@@ -15,7 +15,14 @@ public sealed record DaemonConfig(
     int Buffers,
     IReadOnlyList<NetworkConfig> Networks,
     OffloadConfig Offloads,
-    GossipConfig Gossip);
+    GossipConfig Gossip)
+{
+    /// <summary>Switch workers, each with a queue of every TAP and its own underlay socket.</summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>CPUs the workers are pinned to, worker i on Cpus[i % count]; empty for none.</summary>
+    public IReadOnlyList<int> Cpus { get; init; } = [];
+}
 
 /// <summary>Which offloads the dataplane asks for; each can be switched off for comparison or old kernels.
 /// <see cref="UdpGsoRefusedBecause"/> says why GSO is off although asked for (the raw socket is then used).</summary>

@@ -72,6 +72,11 @@ public sealed class DataplaneOptions
     public bool Tso { get; set; } = true;
     /// <summary>UDP segmentation offload on the TAPs (Linux 6.2+).</summary>
     public bool Uso { get; set; } = true;
+    /// <summary>Switch workers: each reads its own queue of every TAP (multi-queue TAPs) and its own underlay
+    /// socket (SO_REUSEPORT), with its own replica of the forwarding tables; the kernel keeps a flow on one.</summary>
+    public int Workers { get; set; } = 1;
+    /// <summary>CPUs to pin the workers to, worker i on Cpus[i % count]; empty leaves them to the scheduler.</summary>
+    public List<int> Cpus { get; set; } = [];
 }
 
 public sealed class NetworkOptions

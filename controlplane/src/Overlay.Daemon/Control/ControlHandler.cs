@@ -15,17 +15,46 @@ public sealed partial class ControlHandler(DataplaneHost dataplane, Gossip.Gossi
 {
     private const string GossipOff = "gossip is not enabled (gossip.enabled in the config)";
 
-    private Task<T> OnWorker<T>(Func<VxlanSwitch, T> work)
+    private Task<T> OnWorker<T>(Func<VxlanSwitch, T> work) => Workers.InvokeAsync(work);
+
+    private Overlay.Dataplane.Linux.Workers.SwitchWorkerGroup Workers =>
+        dataplane.Worker ?? throw new InvalidOperationException("the dataplane is not running");
+
+    /// <summary>Every replica's rows, merged: per (VNI, MAC) the rows of the replica that saw the MAC last (the
+    /// workers' tables agree but for news still in flight between them).</summary>
+    private static IReadOnlyList<FdbEntryDto> MergeFdb(IReadOnlyList<List<FdbEntryDto>> replicas)
     {
-        var worker = dataplane.Worker ?? throw new InvalidOperationException("the dataplane is not running");
-        return worker.InvokeAsync(work);
+        if (replicas.Count == 1) return replicas[0];
+        var best = new Dictionary<(uint, string), List<FdbEntryDto>>();
+        var order = new List<(uint, string)>();
+        foreach (var rows in replicas)
+        {
+            foreach (var group in rows.GroupBy(r => (r.Vni, r.Mac)))
+            {
+                var list = group.ToList();
+                if (!best.TryGetValue(group.Key, out var current))
+                {
+                    order.Add(group.Key);
+                    best[group.Key] = list;
+                }
+                else if ((list[0].UpdatedSecondsAgo ?? double.MaxValue) < (current[0].UpdatedSecondsAgo ?? double.MaxValue))
+                {
+                    best[group.Key] = list;
+                }
+            }
+        }
+        return [.. order.SelectMany(k => best[k])];
     }
 
     public Task<IReadOnlyList<FdbEntryDto>> FdbShowAsync(FdbFilter filter, CancellationToken cancellationToken)
     {
         MacAddress? mac = filter.Mac is null ? null : ParseMac(filter.Mac);
         IpAddr? dst = filter.Dst is null ? null : ParseIp(filter.Dst);
-        return OnWorker<IReadOnlyList<FdbEntryDto>>(sw =>
+        return ShowAll();
+
+        async Task<IReadOnlyList<FdbEntryDto>> ShowAll() => MergeFdb(await Workers.InvokeEachAsync(Show).ConfigureAwait(false));
+
+        List<FdbEntryDto> Show(VxlanSwitch sw)
         {
             var list = new List<FdbEntryDto>();
             foreach (var network in sw.Networks)
@@ -41,7 +70,7 @@ public sealed partial class ControlHandler(DataplaneHost dataplane, Gossip.Gossi
                 }
             }
             return list;
-        });
+        }
     }
 
     public Task<ControlResult> FdbChangeAsync(FdbChangeDto change, CancellationToken cancellationToken)
@@ -50,15 +79,29 @@ public sealed partial class ControlHandler(DataplaneHost dataplane, Gossip.Gossi
         IpAddr remote = default;
         if (change.Dst is not null && !IpAddr.TryParse(change.Dst, out remote)) return Task.FromResult(ControlResult.Failure($"'{change.Dst}' is not an IP address"));
         if (!TryKind(change.Kind, out var kind)) return Task.FromResult(ControlResult.Failure($"'{change.Kind}' is not static, permanent or dynamic"));
-        return OnWorker(sw =>
+        return ChangeAll();
+
+        // The first worker's replica decides (an add may find an entry there); the others then follow it, so an
+        // add that succeeded there replaces whatever another replica learned meanwhile.
+        async Task<ControlResult> ChangeAll()
+        {
+            var workers = Workers.Workers;
+            var result = await workers[0].InvokeAsync(sw => Change(sw, change.Op)).ConfigureAwait(false);
+            if (!result.Ok || workers.Count == 1) return result;
+            string follow = change.Op == "add" ? "replace" : change.Op;
+            await Task.WhenAll(workers.Skip(1).Select(w => w.InvokeAsync(sw => Change(sw, follow)))).ConfigureAwait(false);
+            return result;
+        }
+
+        ControlResult Change(VxlanSwitch sw, string verb)
         {
             var network = sw.FindNetwork(change.Network);
             if (network is null) return ControlResult.Failure($"no network '{change.Network}'");
-            if (change.Op == "del")
+            if (verb == "del")
             {
                 return Result(sw.FdbDelete(network, mac, remote), $"no entry {mac}{(remote.IsNone ? "" : $" dst {remote}")} in {network.Name}");
             }
-            FdbChange? op = change.Op switch { "add" => FdbChange.Add, "append" => FdbChange.Append, "replace" => FdbChange.Replace, _ => null };
+            FdbChange? op = verb switch { "add" => FdbChange.Add, "append" => FdbChange.Append, "replace" => FdbChange.Replace, _ => null };
             if (op is null) return ControlResult.Failure($"'{change.Op}' is not add, append, replace or del");
             SwitchPort? port = null;
             if (change.Port is not null)
@@ -72,14 +115,23 @@ public sealed partial class ControlHandler(DataplaneHost dataplane, Gossip.Gossi
             if (remote.IsV4 ? sw.Settings.LocalV4.IsNone : !remote.IsNone && sw.Settings.LocalV6.IsNone)
                 return ControlResult.Failure($"no underlay address of {remote}'s family");
             return Result(sw.FdbUpdate(network, op.Value, mac, port, remote, kind), $"{mac} already has an entry in {network.Name} (use replace or append)");
-        });
+        }
     }
 
     public Task<ControlResult> FdbFlushAsync(FdbFlushDto flush, CancellationToken cancellationToken)
     {
         IpAddr remote = default;
         if (flush.Filter.Dst is not null && !IpAddr.TryParse(flush.Filter.Dst, out remote)) return Task.FromResult(ControlResult.Failure($"'{flush.Filter.Dst}' is not an IP address"));
-        return OnWorker(sw =>
+        return FlushAll();
+
+        // Every replica flushes; the count is the largest (the replicas hold the same entries but for news in flight).
+        async Task<ControlResult> FlushAll()
+        {
+            var results = await Workers.InvokeEachAsync(Flush).ConfigureAwait(false);
+            return results.Any(r => r.Ok) ? results.Where(r => r.Ok).MaxBy(r => r.Count)! : results[0];
+        }
+
+        ControlResult Flush(VxlanSwitch sw)
         {
             int removed = 0;
             bool any = false;
@@ -96,7 +148,7 @@ public sealed partial class ControlHandler(DataplaneHost dataplane, Gossip.Gossi
                 removed += sw.FdbFlush(network, port, remote, flush.IncludeStatic);
             }
             return any ? ControlResult.Success(removed) : ControlResult.Failure("no network matches");
-        });
+        }
     }
 
     public Task<IReadOnlyList<PortDto>> PortsAsync(CancellationToken cancellationToken) =>
@@ -111,12 +163,14 @@ public sealed partial class ControlHandler(DataplaneHost dataplane, Gossip.Gossi
 
     public Task<StatsDto> StatsAsync(CancellationToken cancellationToken)
     {
-        var sw = dataplane.Switch ?? throw new InvalidOperationException("the dataplane is not running");
-        // Counters are plain 64-bit fields with one writer: reading them from here is safe and never blocks the worker.
+        _ = Workers;
+        // Counters are plain 64-bit fields, one writer each: reading them from here is safe and never blocks a
+        // worker. Each worker counts its own; they are summed here.
+        var counters = dataplane.SummedCounters();
         return Task.FromResult(new StatsDto(
-            sw.Ports.Select(p => Counters(p.Name, p.Counters)).ToList(),
-            sw.Networks.Select(n => Counters(n.Name, n.Counters)).ToList(),
-            Counters("underlay", sw.Underlay)));
+            counters.Where(c => c.Scope == "port").Select(c => Counters(c.Name, c.Counters)).ToList(),
+            counters.Where(c => c.Scope == "network").Select(c => Counters(c.Name, c.Counters)).ToList(),
+            counters.Where(c => c.Scope == "underlay").Select(c => Counters(c.Name, c.Counters)).Single()));
     }
 
     public Task<IReadOnlyList<MemberDto>> MembersAsync(CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Overlay.Daemon.Config;
 using Overlay.Dataplane.Bridging;
 using Overlay.Dataplane.Buffers;
+using Overlay.Dataplane.Counters;
 using Overlay.Dataplane.Linux.Tap;
 using Overlay.Dataplane.Linux.Underlay;
 using Overlay.Dataplane.Linux.Workers;
@@ -33,8 +34,10 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
         _time = time;
     }
 
+    /// <summary>The first worker's switch replica: names and structure (the same in every replica).</summary>
     public VxlanSwitch? Switch { get; private set; }
-    public SwitchWorker? Worker { get; private set; }
+    /// <summary>The workers; one unless dataplane.workers asks for more.</summary>
+    public SwitchWorkerGroup? Worker { get; private set; }
     public IReadOnlyList<PortInfo> PortInfos => _ports;
     public DaemonConfig Config => _config;
 
@@ -55,14 +58,80 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>How often a worker tells the others that a MAC it keeps seeing is still there.</summary>
+    private static readonly TimeSpan ShareInterval = TimeSpan.FromSeconds(1);
+
     private void Build()
     {
         var c = _config;
         int bufferSize = Math.Max(PacketBufferPool.DefaultSmallSize, PacketBufferPool.Headroom + c.UnderlayMtu + 64);
         // Large buffers hold the super-frames that GRO builds for the TAPs: a few per port in flight.
         int large = c.Offloads.Tap == TapOffloads.None ? 0 : Math.Max(64, 16 * c.Networks.Sum(n => n.Endpoints.Count));
-        var pool = new PacketBufferPool(c.Buffers, bufferSize, large);
+        var exchange = c.Workers > 1 ? new LearnExchange(c.Workers) : null;
+        var workers = new List<SwitchWorker>();
+        TapDevice[] firstQueues = [];
+        for (int w = 0; w < c.Workers; w++)
+        {
+            // Each worker owns everything it touches per packet: its pool, sockets, TAP queues and switch replica.
+            var pool = new PacketBufferPool(c.Buffers, bufferSize, large);
+            var underlays = OpenUnderlays(c, first: w == 0);
+            IOutsidePort outside = underlays.Count == 1 ? underlays[0] : new DualStackOutsidePort(underlays[0], underlays[1], c.BatchSize);
+            var sw = new VxlanSwitch(pool, c.Vxlan, outside, _time, c.BatchSize);
+            if (exchange is not null) sw.JoinExchange(exchange, w, ShareInterval);
+            var tapFds = new List<int>();
+            var queues = new List<TapDevice>();
+            foreach (var n in c.Networks)
+            {
+                var network = sw.AddNetwork(n.Settings);
+                foreach (var remote in n.Flood)
+                {
+                    sw.FdbUpdate(network, FdbChange.Append, MacAddress.Zero, null, remote, FdbEntryKind.Permanent);
+                }
+                foreach (var e in n.Endpoints)
+                {
+                    bool polled = true;
+                    TapDevice tap;
+                    if (w == 0)
+                    {
+                        tap = OpenTap(c, e);
+                    }
+                    else if (firstQueues[queues.Count].IsMultiQueue)
+                    {
+                        tap = firstQueues[queues.Count].OpenQueue();
+                    }
+                    else
+                    {
+                        // A single-queue TAP we attached to: the first worker reads it, the others only write.
+                        tap = firstQueues[queues.Count].ShareForWriting();
+                        polled = false;
+                    }
+                    _owned.Add(tap);
+                    queues.Add(tap);
+                    var port = sw.AddPort(e.Name, tap, network, e.AttachTap is not null ? tap.Mtu : e.Mtu);
+                    tapFds.Add(polled ? tap.Fd : -1);
+                    if (w > 0) continue;
+                    _ports.Add(new PortInfo(port, e, e.AttachTap is not null, tap.IfIndex));
+                    LogPort(e.Name, tap.ToString(), network.Name, network.Vni, e.Mac.ToString(), port.Mtu);
+                }
+            }
+            if (w == 0) firstQueues = [.. queues];
+            int cpu = c.Cpus.Count == 0 ? -1 : c.Cpus[w % c.Cpus.Count];
+            workers.Add(new SwitchWorker(sw, outside, tapFds, underlays.Select(u => u.Fd).ToList(), _time, c.BatchSize, LogWorkerError,
+                index: w, cpu: cpu));
+        }
+        Switch = workers[0].Switch;
+        Worker = new SwitchWorkerGroup(workers, exchange);
+        _owned.Insert(0, Worker);
+        Worker.Start();
+        // Every worker pins itself before it runs its first command: after this round trip the outcome is known.
+        Worker.InvokeEachAsync(_ => 0).Wait(TimeSpan.FromSeconds(5));
+        foreach (var w in workers.Where(w => w.PinErrno != 0)) LogPinFailed(workers.IndexOf(w), c.Cpus[workers.IndexOf(w) % c.Cpus.Count], w.PinErrno);
+        LogWorkers(c.Workers, c.Cpus.Count == 0 ? "none" : string.Join(",", c.Cpus));
+        LogStarted(c.NodeName, c.Networks.Count, _ports.Count);
+    }
 
+    private List<UnderlaySocket> OpenUnderlays(DaemonConfig c, bool first)
+    {
         var underlays = new List<UnderlaySocket>();
         foreach (var local in new[] { c.Vxlan.LocalV4, c.Vxlan.LocalV6 }.Where(a => !a.IsNone))
         {
@@ -72,6 +141,7 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
                 Port = c.Vxlan.DestinationPort,
                 MaxBatch = c.BatchSize,
                 Gro = c.Offloads.UdpGro,
+                ReusePort = c.Workers > 1,
                 GsoTransmit = !c.Offloads.UdpGso ? null : new UdpGsoTransmitter.Options
                 {
                     LocalAddress = local,
@@ -87,44 +157,54 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
             });
             _owned.Add(socket);
             underlays.Add(socket);
+            if (!first) continue;
             LogUnderlay(local, c.Vxlan.DestinationPort);
             LogOffloads(local, socket.GsoTransmitter is not null ? $"UDP GSO over {c.Vxlan.SourcePortCount} source ports" : "raw socket",
                 socket.GroEnabled ? "UDP GRO" : "plain");
             if (c.Offloads.UdpGsoRefusedBecause is { } why) LogGsoRefused(why);
             if (c.Offloads.UdpGro && !socket.GroEnabled) LogGroRefused();
         }
-        IOutsidePort outside = underlays.Count == 1 ? underlays[0] : new DualStackOutsidePort(underlays[0], underlays[1], c.BatchSize);
+        return underlays;
+    }
 
-        var sw = new VxlanSwitch(pool, c.Vxlan, outside, _time, c.BatchSize);
-        var tapFds = new List<int>();
-        foreach (var n in c.Networks)
+    private TapDevice OpenTap(DaemonConfig c, EndpointConfig e)
+    {
+        TapDevice tap = e.AttachTap is not null
+            ? TapDevice.Attach(e.AttachTap)
+            : TapDevice.Create(new TapOptions
+            {
+                Name = e.Ifname, Namespace = e.Netns, Mac = e.Mac, Mtu = e.Mtu, Addresses = e.Addresses, Offloads = c.Offloads.Tap,
+                MultiQueue = c.Workers > 1,
+            });
+        if (tap.Offloads != c.Offloads.Tap && e.AttachTap is null) LogTapOffloads(e.Name, c.Offloads.Tap.ToString(), tap.Offloads.ToString());
+        if (e.AttachTap is not null && c.Workers > 1 && !tap.IsMultiQueue) LogAttachedSingleQueue(e.Name, e.AttachTap);
+        return tap;
+    }
+
+    /// <summary>Counters of every port, network and the underlay, summed over the workers (control path).</summary>
+    public IReadOnlyList<(string Scope, string Name, TrafficCounters Counters)> SummedCounters()
+    {
+        var group = Worker;
+        if (group is null) return [];
+        var switches = group.Switches.ToList();
+        var first = switches[0];
+        var result = new List<(string, string, TrafficCounters)>();
+        for (int i = 0; i < first.Ports.Count; i++)
         {
-            var network = sw.AddNetwork(n.Settings);
-            foreach (var remote in n.Flood)
-            {
-                sw.FdbUpdate(network, FdbChange.Append, MacAddress.Zero, null, remote, FdbEntryKind.Permanent);
-            }
-            foreach (var e in n.Endpoints)
-            {
-                TapDevice tap = e.AttachTap is not null
-                    ? TapDevice.Attach(e.AttachTap)
-                    : TapDevice.Create(new TapOptions
-                    {
-                        Name = e.Ifname, Namespace = e.Netns, Mac = e.Mac, Mtu = e.Mtu, Addresses = e.Addresses, Offloads = c.Offloads.Tap,
-                    });
-                if (tap.Offloads != c.Offloads.Tap && e.AttachTap is null) LogTapOffloads(e.Name, c.Offloads.Tap.ToString(), tap.Offloads.ToString());
-                _owned.Add(tap);
-                var port = sw.AddPort(e.Name, tap, network, e.AttachTap is not null ? tap.Mtu : e.Mtu);
-                tapFds.Add(tap.Fd);
-                _ports.Add(new PortInfo(port, e, e.AttachTap is not null, tap.IfIndex));
-                LogPort(e.Name, tap.ToString(), network.Name, network.Vni, e.Mac.ToString(), port.Mtu);
-            }
+            var sum = new TrafficCounters();
+            foreach (var sw in switches) sum.AddFrom(sw.Ports[i].Counters);
+            result.Add(("port", first.Ports[i].Name, sum));
         }
-        Switch = sw;
-        Worker = new SwitchWorker(sw, outside, tapFds, underlays.Select(u => u.Fd).ToList(), _time, c.BatchSize, LogWorkerError);
-        _owned.Insert(0, Worker);
-        Worker.Start();
-        LogStarted(c.NodeName, c.Networks.Count, _ports.Count);
+        for (int i = 0; i < first.Networks.Count; i++)
+        {
+            var sum = new TrafficCounters();
+            foreach (var sw in switches) sum.AddFrom(sw.Networks[i].Counters);
+            result.Add(("network", first.Networks[i].Name, sum));
+        }
+        var underlay = new TrafficCounters();
+        foreach (var sw in switches) underlay.AddFrom(sw.Underlay);
+        result.Add(("underlay", "underlay", underlay));
+        return result;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
@@ -174,6 +254,15 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
 
     [LoggerMessage(10, LogLevel.Warning, "port {Name}: asked the TAP for offloads {Wanted}, the kernel gave {Got}")]
     private partial void LogTapOffloads(string name, string wanted, string got);
+
+    [LoggerMessage(11, LogLevel.Information, "{Workers} switch workers, pinned to CPUs: {Cpus}")]
+    private partial void LogWorkers(int workers, string cpus);
+
+    [LoggerMessage(12, LogLevel.Warning, "worker {Worker}: pinning to CPU {Cpu} failed (errno {Errno}); it runs unpinned")]
+    private partial void LogPinFailed(int worker, int cpu, int errno);
+
+    [LoggerMessage(13, LogLevel.Warning, "port {Name}: attached TAP {Tap} has one queue; the first worker reads it, the others only write to it")]
+    private partial void LogAttachedSingleQueue(string name, string tap);
 
     [LoggerMessage(6, LogLevel.Error, "switch worker error; the batch was dropped")]
     private partial void LogWorkerFailure(Exception e);

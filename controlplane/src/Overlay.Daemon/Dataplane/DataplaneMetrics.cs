@@ -25,14 +25,8 @@ public sealed class DataplaneMetrics : IDisposable
         _meter.CreateObservableGauge("overlay.dataplane.fdb.entries", () => ObserveFdb(dataplane), "{entry}", "Forwarding entries per network");
     }
 
-    private static IEnumerable<(string Scope, string Name, TrafficCounters Counters)> Sources(DataplaneHost dataplane)
-    {
-        var sw = dataplane.Switch;
-        if (sw is null) yield break;
-        foreach (var p in sw.Ports) yield return ("port", p.Name, p.Counters);
-        foreach (var n in sw.Networks) yield return ("network", n.Name, n.Counters);
-        yield return ("underlay", "underlay", sw.Underlay);
-    }
+    private static IEnumerable<(string Scope, string Name, TrafficCounters Counters)> Sources(DataplaneHost dataplane) =>
+        dataplane.SummedCounters();
 
     private static IEnumerable<Measurement<long>> Observe(DataplaneHost dataplane, Func<TrafficCounters, long> read) =>
         Sources(dataplane).Select(s => new Measurement<long>(read(s.Counters), new KeyValuePair<string, object?>(s.Scope, s.Name)));

@@ -15,6 +15,16 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
+    /// <summary>fcntl(F_DUPFD_CLOEXEC): a new descriptor for the same open file.</summary>
+    public static int Dup(int fd) => FcntlInt(fd, 1030 /* F_DUPFD_CLOEXEC */, 0);
+
+    [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int FcntlInt(int fd, int command, int argument);
+
+    /// <summary>Pins the calling thread to the CPUs set in <paramref name="mask"/> (sched_setaffinity(0, ...)).</summary>
+    [LibraryImport(Library, EntryPoint = "sched_setaffinity", SetLastError = true)]
+    public static partial int SchedSetAffinity(int pid, nuint size, ulong* mask);
+
     [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
     public static partial nint Read(int fd, void* buffer, nuint count);
 

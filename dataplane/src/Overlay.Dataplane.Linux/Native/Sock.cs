@@ -41,6 +41,7 @@ internal static class Sock
     public const int IPV6_DONTFRAG = 62;
     public const int IPV6_TCLASS = 67;
     public const int SO_REUSEADDR = 2;
+    public const int SO_REUSEPORT = 15;
 
     public const int UDP_NO_CHECK6_TX = 101;
     public const int UDP_NO_CHECK6_RX = 102;

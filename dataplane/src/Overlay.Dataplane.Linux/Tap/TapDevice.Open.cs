@@ -39,6 +39,7 @@ public sealed unsafe partial class TapDevice
         {
             short flags = Tun.IFF_TAP | Tun.IFF_NO_PI | Tun.IFF_TUN_EXCL;
             if (options.Offloads != TapOffloads.None) flags |= Tun.IFF_VNET_HDR;
+            if (options.MultiQueue) flags |= Tun.IFF_MULTI_QUEUE;
             string name = SetInterface(fd, options.Name, flags, where);
             // Offloads are set before the link comes up, so the stack sees them from its first frame.
             TapOffloads offloads = options.Offloads == TapOffloads.None ? TapOffloads.None : Negotiate(fd, options.Offloads);
@@ -53,7 +54,10 @@ public sealed unsafe partial class TapDevice
                 else control.AddIPv6(name, ifIndex, address);
             }
             if (options.Up) control.SetUp(name);
-            var device = new TapDevice(fd, name, options.Namespace, ifIndex, control.GetMtu(name), control.GetMac(name), owned: true);
+            var device = new TapDevice(fd, name, options.Namespace, ifIndex, control.GetMtu(name), control.GetMac(name), owned: true)
+            {
+                _queueFlags = (short)(flags & ~Tun.IFF_TUN_EXCL),
+            };
             if (options.Offloads != TapOffloads.None) device.EnableVnet(offloads);
             fd = -1;
             return device;
@@ -86,11 +90,15 @@ public sealed unsafe partial class TapDevice
                 rc = Libc.Ioctl(fd, Tun.TUNSETIFF, &req);
             }
             if (rc != 0) throw LinuxIoException.FromLastError($"TUNSETIFF attach {name}{where}");
+            short queueFlags = req.Flags;
             if (control.GetIndex(name) != ifIndex)
             {
                 throw new LinuxIoException($"attach {name}{where}: the interface was replaced while attaching", Errno.ENODEV);
             }
-            var device = new TapDevice(fd, name, ns, ifIndex, control.GetMtu(name), control.GetMac(name), owned: false);
+            var device = new TapDevice(fd, name, ns, ifIndex, control.GetMtu(name), control.GetMac(name), owned: false)
+            {
+                _queueFlags = queueFlags,
+            };
             fd = -1;
             return device;
         }
@@ -98,6 +106,55 @@ public sealed unsafe partial class TapDevice
         {
             if (fd >= 0) Libc.Close(fd);
         }
+    }
+
+    /// <summary>True when the device has several queues (IFF_MULTI_QUEUE): <see cref="OpenQueue"/> works.</summary>
+    public bool IsMultiQueue => (_queueFlags & Tun.IFF_MULTI_QUEUE) != 0;
+
+    /// <summary>
+    /// Opens one more queue of this multi-queue device, for another worker: its own fd, read and written by that
+    /// worker alone, with the same offloads. The kernel spreads flows over the queues and keeps each flow on one.
+    /// The device lives until its last queue closes.
+    /// </summary>
+    public TapDevice OpenQueue()
+    {
+        if (!IsMultiQueue) throw new InvalidOperationException($"{this} is not a multi-queue device");
+        return Namespace is null ? OpenQueueHere() : NetworkNamespace.Run(Namespace, OpenQueueHere);
+    }
+
+    private TapDevice OpenQueueHere()
+    {
+        string where = Where(Namespace);
+        int fd = OpenTun(Name, where);
+        try
+        {
+            SetInterface(fd, Name, _queueFlags, where);
+            if (Offloads != TapOffloads.None && Negotiate(fd, Offloads) != Offloads)
+            {
+                throw new LinuxIoException($"queue of {Name}{where}: the kernel refused offloads {Offloads}", Errno.EINVAL);
+            }
+            var queue = new TapDevice(fd, Name, Namespace, IfIndex, Mtu, Mac, owned: IsOwned) { _queueFlags = _queueFlags };
+            if (Offloads != TapOffloads.None) queue.EnableVnet(Offloads);
+            fd = -1;
+            return queue;
+        }
+        finally
+        {
+            if (fd >= 0) Libc.Close(fd);
+        }
+    }
+
+    /// <summary>
+    /// Another handle on this single-queue device for a worker that only writes to it (dup(2) of the fd: the
+    /// kernel takes concurrent writes to one queue frame by frame). Only the first handle may be read.
+    /// </summary>
+    public TapDevice ShareForWriting()
+    {
+        int fd = Libc.Dup(_fd);
+        if (fd < 0) throw LinuxIoException.FromLastError($"dup {this}");
+        var shared = new TapDevice(fd, Name, Namespace, IfIndex, Mtu, Mac, owned: false) { _queueFlags = _queueFlags };
+        if (Offloads != TapOffloads.None) shared.EnableVnet(Offloads);
+        return shared;
     }
 
     private static int OpenTun(string name, string where)

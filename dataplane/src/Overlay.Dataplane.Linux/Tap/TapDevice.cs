@@ -14,6 +14,8 @@ namespace Overlay.Dataplane.Linux.Tap;
 public sealed unsafe partial class TapDevice : IInsidePort, IDisposable
 {
     private int _fd;
+    /// <summary>The TUNSETIFF flags the device was opened with, for opening more queues.</summary>
+    private short _queueFlags;
 
     private TapDevice(int fd, string name, string? ns, int ifIndex, int mtu, MacAddress mac, bool owned)
     {

@@ -27,6 +27,10 @@ public sealed class TapOptions
     /// <summary>Brings the link up after configuring it.</summary>
     public bool Up { get; init; } = true;
 
+    /// <summary>Create a multi-queue device (IFF_MULTI_QUEUE): <see cref="TapDevice.OpenQueue"/> then opens more
+    /// queues, one per worker; the kernel keeps each flow on one queue.</summary>
+    public bool MultiQueue { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public void Validate()
     {

@@ -27,6 +27,11 @@ public sealed class UnderlayOptions
     /// silently where the kernel refuses; see <see cref="UnderlaySocket.GroEnabled"/>).</summary>
     public bool Gro { get; init; }
 
+    /// <summary>SO_REUSEPORT on the receive socket, so that each worker opens its own socket on the port and the
+    /// kernel spreads flows (by their 4-tuple hash) over them. Only for several workers of one daemon: another
+    /// process of the same user could then bind the port too.</summary>
+    public bool ReusePort { get; init; }
+
     /// <summary>Transmit through UDP sockets with UDP GSO instead of the raw socket (null: raw socket).</summary>
     public UdpGsoTransmitter.Options? GsoTransmit { get; init; }
 

@@ -37,6 +37,7 @@ public sealed unsafe partial class UnderlaySocket
                 Require(Libc.SetInt(rx, Sock.SOL_UDP, Sock.UDP_NO_CHECK6_RX, 1), "UDP_NO_CHECK6_RX", where);
             }
             SetBuffer(rx, Sock.SO_RCVBUFFORCE, Sock.SO_RCVBUF, options.ReceiveBufferBytes, where);
+            if (options.ReusePort) Require(Libc.SetInt(rx, Sock.SOL_SOCKET, Sock.SO_REUSEPORT, 1), "SO_REUSEPORT", where);
             ushort port = Bind(rx, options.LocalAddress, options.Port, $"bind UDP {where} port {options.Port}");
 
             // IPPROTO_RAW implies IP_HDRINCL (IPv4) and IPV6_HDRINCL (IPv6, checked below), and such a socket

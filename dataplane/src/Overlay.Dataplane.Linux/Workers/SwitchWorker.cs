@@ -24,22 +24,32 @@ public sealed partial class SwitchWorker : IDisposable
     private readonly TimeProvider _time;
     private readonly TimeSpan _ageInterval;
     private readonly Action<Exception>? _onError;
+    private readonly int _index;
+    private readonly int _cpu;
     private Thread? _thread;
     private volatile bool _stopping;
 
-    /// <param name="tapFds">The file descriptor of each switch port, by port index.</param>
+    /// <param name="tapFds">The file descriptor this worker reads for each switch port, by port index; -1 for a
+    /// port it only writes to (a single-queue TAP that another worker reads).</param>
     /// <param name="underlayFds">The receive sockets of the underlay.</param>
+    /// <param name="index">The worker's number, for its thread name.</param>
+    /// <param name="cpu">A CPU to pin the thread to, or -1 to leave it to the scheduler.</param>
     public SwitchWorker(VxlanSwitch sw, Ports.IOutsidePort outside, IReadOnlyList<int> tapFds, IReadOnlyList<int> underlayFds,
-        TimeProvider time, int batchSize, Action<Exception>? onError = null, TimeSpan? ageInterval = null)
+        TimeProvider time, int batchSize, Action<Exception>? onError = null, TimeSpan? ageInterval = null, int index = 0, int cpu = -1)
     {
         _switch = sw;
         _outside = outside;
         _time = time;
         _onError = onError;
+        _index = index;
+        _cpu = cpu;
         _ageInterval = ageInterval ?? TimeSpan.FromSeconds(10); // the kernel's FDB_AGE_INTERVAL
         _rx = new PacketBatch(batchSize);
         _epoll = new Epoll(tapFds.Count + underlayFds.Count + 1);
-        for (int i = 0; i < tapFds.Count; i++) _epoll.Add(tapFds[i], i);
+        for (int i = 0; i < tapFds.Count; i++)
+        {
+            if (tapFds[i] >= 0) _epoll.Add(tapFds[i], i);
+        }
         foreach (int fd in underlayFds) _epoll.Add(fd, UnderlayData);
         _epoll.Add(_wake.Fd, WakeData);
     }
@@ -47,11 +57,21 @@ public sealed partial class SwitchWorker : IDisposable
     /// <summary>Batches processed, for tests and stats.</summary>
     public long Batches { get; private set; }
     public long Errors { get; private set; }
+    public VxlanSwitch Switch => _switch;
+    /// <summary>The errno of a failed CPU pinning, 0 when pinned or not asked to.</summary>
+    public int PinErrno { get; private set; }
 
     public void Start()
     {
-        _thread = new Thread(Run) { IsBackground = true, Name = "overlay-switch" };
+        _thread = new Thread(Run) { IsBackground = true, Name = _index == 0 ? "overlay-switch" : $"overlay-switch{_index}" };
         _thread.Start();
+    }
+
+    private unsafe void Pin()
+    {
+        if (_cpu is < 0 or >= 64) return;
+        ulong mask = 1UL << _cpu;
+        if (Native.Libc.SchedSetAffinity(0, sizeof(ulong), &mask) != 0) PinErrno = Native.Errno.Last;
     }
 
     /// <summary>Runs <paramref name="work"/> on the worker's thread between batches.</summary>
@@ -76,6 +96,7 @@ public sealed partial class SwitchWorker : IDisposable
 
     private void Run()
     {
+        Pin();
         long nextAge = _time.GetTimestamp() + (long)(_ageInterval.TotalSeconds * _time.TimestampFrequency);
         while (!_stopping)
         {
@@ -83,6 +104,7 @@ public sealed partial class SwitchWorker : IDisposable
             try
             {
                 n = _epoll.Wait(1000);
+                _switch.AdoptShared();
             }
             catch (Exception e)
             {

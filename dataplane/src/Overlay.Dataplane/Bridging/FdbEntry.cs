@@ -19,6 +19,8 @@ public struct FdbEntry
     public long Updated;
     /// <summary>Last time a frame was forwarded with this entry.</summary>
     public long Used;
+    /// <summary>Last time this worker told the other workers about the entry (several workers only).</summary>
+    public long Shared;
 
     public readonly bool IsLocal => Port >= 0;
     public readonly bool IsStatic => Kind != FdbEntryKind.Dynamic;

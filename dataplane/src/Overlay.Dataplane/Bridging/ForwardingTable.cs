@@ -82,7 +82,9 @@ public sealed class ForwardingTable
 
     /// <summary>Learns that <paramref name="mac"/> is behind local <paramref name="port"/> (port &gt;= 0) or
     /// behind remote VTEP <paramref name="remote"/> (port = -1). The caller checked the MAC is valid unicast.</summary>
-    public LearnResult Learn(MacAddress mac, int port, IpAddr remote, long now)
+    /// <param name="shareAfter">With several workers: a refresh more than this many ticks after the entry was
+    /// last shared returns <see cref="LearnResult.RefreshedShare"/>, so the other workers' replicas age it alike.</param>
+    public LearnResult Learn(MacAddress mac, int port, IpAddr remote, long now, long shareAfter = long.MaxValue)
     {
         int i = Find(mac.Value);
         if (i >= 0)
@@ -91,20 +93,59 @@ public sealed class ForwardingTable
             if (e.SameDestination(port, remote))
             {
                 e.Updated = now;
-                return LearnResult.Refreshed;
+                if (now - e.Shared < shareAfter) return LearnResult.Refreshed;
+                e.Shared = now;
+                return LearnResult.RefreshedShare;
             }
             if (e.IsStatic) return LearnResult.StaticConflict;
             e.Port = port;
             e.Remote = port >= 0 ? default : remote;
             e.MoreRemotes = null;
             e.Updated = now;
+            e.Shared = now;
             return LearnResult.Moved;
         }
         if (MaxAddresses > 0 && Count >= MaxAddresses) return LearnResult.Full;
         Insert(new FdbEntry
         {
             Mac = mac.Value, Port = port, Remote = port >= 0 ? default : remote,
-            Kind = FdbEntryKind.Dynamic, Updated = now, Used = now,
+            Kind = FdbEntryKind.Dynamic, Updated = now, Used = now, Shared = now,
+        });
+        return LearnResult.Created;
+    }
+
+    /// <summary>
+    /// Takes in what another worker's replica of this table learned at <paramref name="seen"/>: the same as
+    /// <see cref="Learn"/>, except that a newer local sighting wins (the two workers' news may cross), a static
+    /// entry is left alone, and a refresh never makes an entry younger than it is. Nothing is counted as a move:
+    /// the worker that saw the frame counted it.
+    /// </summary>
+    public LearnResult Adopt(MacAddress mac, int port, IpAddr remote, long seen)
+    {
+        int i = Find(mac.Value);
+        if (i >= 0)
+        {
+            ref var e = ref _slots[i];
+            if (e.SameDestination(port, remote))
+            {
+                if (seen > e.Updated) e.Updated = seen;
+                if (seen > e.Shared) e.Shared = seen;
+                return LearnResult.Refreshed;
+            }
+            if (e.IsStatic) return LearnResult.StaticConflict;
+            if (seen <= e.Updated) return LearnResult.Refreshed; // ours is newer: the other worker will hear of it
+            e.Port = port;
+            e.Remote = port >= 0 ? default : remote;
+            e.MoreRemotes = null;
+            e.Updated = seen;
+            e.Shared = seen;
+            return LearnResult.Moved;
+        }
+        if (MaxAddresses > 0 && Count >= MaxAddresses) return LearnResult.Full;
+        Insert(new FdbEntry
+        {
+            Mac = mac.Value, Port = port, Remote = port >= 0 ? default : remote,
+            Kind = FdbEntryKind.Dynamic, Updated = seen, Used = seen, Shared = seen,
         });
         return LearnResult.Created;
     }

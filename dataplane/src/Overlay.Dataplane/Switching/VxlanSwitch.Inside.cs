@@ -80,15 +80,21 @@ public sealed partial class VxlanSwitch
         Flush();
     }
 
-    /// <summary>Learns a source; false when a static entry forbids the frame.</summary>
-    private static bool Learn(SwitchNetwork network, MacAddress source, int port, IpAddr remote, long now)
+    /// <summary>Learns a source; false when a static entry forbids the frame. With several workers, news goes to
+    /// the others' replicas.</summary>
+    private bool Learn(SwitchNetwork network, MacAddress source, int port, IpAddr remote, long now)
     {
-        switch (network.Fdb.Learn(source, port, remote, now))
+        switch (network.Fdb.Learn(source, port, remote, now, _shareAfter))
         {
             case LearnResult.StaticConflict:
                 return false;
             case LearnResult.Moved:
                 network.MacMoves++;
+                Share(network, source, port, remote, now);
+                return true;
+            case LearnResult.Created:
+            case LearnResult.RefreshedShare:
+                Share(network, source, port, remote, now);
                 return true;
             case LearnResult.Full:
                 network.LearnFull++;
@@ -97,6 +103,9 @@ public sealed partial class VxlanSwitch
                 return true;
         }
     }
+
+    private void Share(SwitchNetwork network, MacAddress source, int port, IpAddr remote, long now) =>
+        _exchange?.Publish(_worker, new SharedLearn(network.Index, source, port, remote, now));
 
     private void ToRemotes(SwitchNetwork network, in FdbEntry entry, int handle, int offset, int length, TrafficCounters ingress)
     {

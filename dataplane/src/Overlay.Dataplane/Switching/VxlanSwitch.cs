@@ -29,6 +29,9 @@ public sealed partial class VxlanSwitch
     /// <summary>Ports with frames waiting in their transmit batch.</summary>
     private readonly int[] _dirtyPorts;
     private int _dirtyCount;
+    private LearnExchange? _exchange;
+    private int _worker;
+    private long _shareAfter = long.MaxValue;
 
     public VxlanSwitch(PacketBufferPool pool, VxlanSettings settings, IOutsidePort outside, TimeProvider time, int batchSize = 64, int maxPorts = 256)
     {
@@ -82,6 +85,36 @@ public sealed partial class VxlanSwitch
             if (a == address) return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// Makes this switch worker <paramref name="worker"/>'s replica among several: what it learns is published on
+    /// <paramref name="exchange"/> (refreshes at most every <paramref name="shareInterval"/>), and
+    /// <see cref="AdoptShared"/> takes in what the others learned. Call before the worker starts.
+    /// </summary>
+    public void JoinExchange(LearnExchange exchange, int worker, TimeSpan shareInterval)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(worker);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(worker, exchange.Workers);
+        _exchange = exchange;
+        _worker = worker;
+        _shareAfter = Math.Max(1, (long)(shareInterval.TotalSeconds * _time.TimestampFrequency));
+    }
+
+    /// <summary>Takes in every source the other workers learned since the last call; returns how many. Runs on
+    /// this switch's worker, between batches.</summary>
+    public int AdoptShared()
+    {
+        if (_exchange is null) return 0;
+        int n = 0;
+        while (_exchange.TryTake(_worker, out var item))
+        {
+            n++;
+            if ((uint)item.Network >= (uint)_networks.Count) continue;
+            var network = _networks[item.Network];
+            if (network.Settings.Learning) network.Fdb.Adopt(item.Mac, item.Port, item.Remote, item.Seen);
+        }
+        return n;
     }
 
     /// <summary>Ages every network's learned entries. Called by the worker every few seconds.</summary>
