@@ -9,6 +9,8 @@ public sealed record OverlaydGossip(IReadOnlyList<string> Seeds, string Preset =
     public int? Port { get; init; }
     public string? Label { get; init; }
     public IReadOnlyList<string>? Keys { get; init; }
+    /// <summary>gossip.keyringFile: where the daemon keeps its keyring across restarts.</summary>
+    public string? KeyringFile { get; init; }
     public IReadOnlyList<string>? AllowCidrs { get; init; }
     public int? TombstoneSeconds { get; init; }
 
@@ -23,6 +25,7 @@ public sealed record OverlaydGossip(IReadOnlyList<string> Seeds, string Preset =
         if (Port is not null) json["port"] = Port;
         if (Label is not null) json["label"] = Label;
         if (Keys is not null) json["keys"] = OverlaydConfig.Strings(Keys);
+        if (KeyringFile is not null) json["keyringFile"] = KeyringFile;
         if (AllowCidrs is not null) json["allowCidrs"] = OverlaydConfig.Strings(AllowCidrs);
         if (TombstoneSeconds is not null) json["tombstoneSeconds"] = TombstoneSeconds;
         return json;

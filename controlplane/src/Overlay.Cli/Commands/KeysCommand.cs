@@ -5,7 +5,9 @@ using Overlay.Control;
 namespace Overlay.Cli.Commands;
 
 /// <summary>The <c>keys</c> group: the gossip keyring, rotated without downtime as with <c>serf keys</c> — install the
-/// new key on every node, use it on every node, then remove the old one everywhere. On its own it lists the keys.</summary>
+/// new key on every node, use it on every node, then remove the old one everywhere. On its own it lists the keys. A daemon
+/// with gossip.keyringFile saves each change there before it answers, so a restart keeps the rotated keys; a change it
+/// could not save is reported as a failure (it is live; run the command again once the cause is fixed).</summary>
 internal static class KeysCommand
 {
     public const string Install = "install";
@@ -17,7 +19,7 @@ internal static class KeysCommand
         var list = new Command("list", "List the gossip keys by SHA-256 fingerprint, the primary first");
         CommandRunner.SetAction(list, options, (_, context, cancellationToken) => ListAsync(context, cancellationToken));
 
-        var command = new Command("keys", "Show and rotate the gossip encryption keys")
+        var command = new Command("keys", "Show and rotate the gossip encryption keys (saved to gossip.keyringFile when the daemon has one)")
         {
             list,
             CreateChange(options, Install),

@@ -49,6 +49,7 @@ public static class ConfigLoader
                 nameof(UnderlayOptions) => "underlay",
                 nameof(ControlOptions) => "control",
                 nameof(DataplaneOptions) => "dataplane",
+                nameof(GossipSection) => "gossip",
                 nameof(NetworkOptions) => "networks[]",
                 nameof(EndpointOptions) => "networks[].endpoints[]",
                 var other => other,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Overlay.Gossip.Security;
 using Overlay.Packets;
 
 namespace Overlay.Daemon.Config;
@@ -31,6 +32,7 @@ public sealed partial class ConfigValidator
             if (key is null || key.Length is not (16 or 24 or 32)) Problem($"gossip.keys[{i}]", "is not a base64 AES key of 16, 24 or 32 bytes");
             else keys.Add(key);
         }
+        var (keyringFile, fileKeys) = KeyringFileOf(g.KeyringFile);
         if (g.Label is { Length: > 255 }) Problem("gossip.label", "is longer than 255 bytes");
         var cidrs = new List<(IpAddr, int)>();
         for (int i = 0; i < g.AllowCidrs.Count; i++)
@@ -47,8 +49,39 @@ public sealed partial class ConfigValidator
                 Problem($"gossip.allowCidrs[{i}]", $"'{text}' is not ADDRESS/PREFIX");
             }
         }
-        return new GossipConfig(true, bind, g.Port, advertise, seeds, g.Preset, keys, string.IsNullOrEmpty(g.Label) ? null : g.Label,
-            cidrs, TimeSpan.FromSeconds(Math.Max(1, g.TombstoneSeconds)));
+        return new GossipConfig(true, bind, g.Port, advertise, seeds, g.Preset, fileKeys ?? [.. keys], string.IsNullOrEmpty(g.Label) ? null : g.Label,
+            cidrs, TimeSpan.FromSeconds(Math.Max(1, g.TombstoneSeconds)))
+        {
+            KeyringFile = keyringFile,
+            KeysFromFile = fileKeys is not null,
+            ConfiguredKeyCount = keys.Count,
+        };
+    }
+
+    /// <summary>gossip.keyringFile: an absolute path whose directory exists; the keys it holds when the file exists
+    /// (they win over gossip.keys), null when it does not yet. A file that is there but is no keyring is refused
+    /// here, at start, naming the file: the daemon never runs with a keyring other than the one saved.</summary>
+    private (string? File, byte[][]? Keys) KeyringFileOf(string? path)
+    {
+        const string key = "gossip.keyringFile";
+        if (path is null) return (null, null);
+        if (!Path.IsPathFullyQualified(path))
+        {
+            Problem(key, $"'{path}' must be an absolute path");
+            return (null, null);
+        }
+        switch (KeyringFile.TryRead(path, out byte[][] keys, out string problem))
+        {
+            case KeyringFileStatus.Ok:
+                return (path, keys);
+            case KeyringFileStatus.Missing:
+                string? directory = Path.GetDirectoryName(path);
+                if (directory is not null && !Directory.Exists(directory)) Problem(key, $"{path}: directory {directory} does not exist");
+                return (path, null);
+            default:
+                Problem(key, problem);
+                return (path, null);
+        }
     }
 
     private static bool TryParseHostPort(string text, int defaultPort, out IpAddr address, out int port)

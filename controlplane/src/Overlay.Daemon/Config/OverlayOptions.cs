@@ -125,6 +125,10 @@ public sealed class GossipSection
     public string Preset { get; set; } = "lan";
     /// <summary>AES-GCM keys, base64, 16/24/32 bytes; the first one encrypts, all decrypt. None: no encryption.</summary>
     public List<string> Keys { get; set; } = [];
+    /// <summary>Where the keyring is kept across restarts (Serf's keyring file: a JSON array of base64 keys, the
+    /// primary first). Read at start when it exists, and then it wins over <see cref="Keys"/>; created from
+    /// <see cref="Keys"/> when it does not; rewritten atomically (mode 0600) after every key install, use or remove.</summary>
+    public string? KeyringFile { get; set; }
     /// <summary>Cluster label: messages with another label are dropped.</summary>
     public string? Label { get; set; }
     /// <summary>Accept gossip only from these networks (CIDR). Empty: from anywhere.</summary>

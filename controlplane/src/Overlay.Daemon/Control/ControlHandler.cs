@@ -218,10 +218,12 @@ public sealed partial class ControlHandler(DataplaneHost dataplane, Gossip.Gossi
     }
 
     /// <summary>The keyring is thread-safe (a snapshot swapped under a write lock), so no hop to the gossip thread.
+    /// With gossip.keyringFile the changed keyring is saved before the answer; a change that is live but could not be
+    /// saved is reported as a failure, so the operator fixes the cause and runs the command again (which saves again).
     /// Neither the key nor its base64 ever reaches a message or a log: only its fingerprint.</summary>
     public Task<ControlResult> KeyChangeAsync(KeyChangeDto change, CancellationToken cancellationToken)
     {
-        var transport = gossip.Transport ?? throw new InvalidOperationException(GossipOff);
+        var keyring = gossip.Keyring ?? throw new InvalidOperationException(GossipOff);
         if (change.Op is not ("install" or "use" or "remove")) return Task.FromResult(ControlResult.Failure($"'{change.Op}' is not install, use or remove"));
         Span<byte> buffer = stackalloc byte[32];
         try
@@ -230,20 +232,23 @@ public sealed partial class ControlHandler(DataplaneHost dataplane, Gossip.Gossi
                 return Task.FromResult(ControlResult.Failure("the key is not the base64 of a 16, 24 or 32 byte AES key"));
             ReadOnlySpan<byte> key = buffer[..length];
             string fingerprint = KeyFingerprint.Of(key);
-            KeyOperationResult result = change.Op switch
+            Gossip.KeyChangeResult outcome = change.Op switch
             {
-                "install" => transport.InstallKey(key),
-                "use" => transport.UseKey(key),
-                _ => transport.RemoveKey(key),
+                "install" => keyring.Install(key),
+                "use" => keyring.Use(key),
+                _ => keyring.Remove(key),
             };
+            KeyOperationResult result = outcome.Operation;
             if (result == KeyOperationResult.Ok) LogKeyChanged(change.Op, fingerprint);
             return Task.FromResult(result switch
             {
+                KeyOperationResult.Ok when outcome.SaveProblem is { } problem => ControlResult.Failure(
+                    $"key {fingerprint}: {change.Op} is live, but the keyring was not saved, so a restart would lose it: {problem}; fix that and run the command again"),
                 KeyOperationResult.Ok => ControlResult.Success(1),
                 KeyOperationResult.InvalidKeySize => ControlResult.Failure("a gossip key must be 16, 24 or 32 bytes"),
                 KeyOperationResult.NotInstalled => ControlResult.Failure($"key {fingerprint} is not installed: install it first ('keys install' on every node)"),
                 KeyOperationResult.PrimaryKeyRemoval => ControlResult.Failure($"key {fingerprint} is the primary key and cannot be removed: make another key primary first ('keys use')"),
-                KeyOperationResult.EncryptionNotEnabled => ControlResult.Failure("gossip encryption is not enabled: overlayd was started without gossip.keys, and a keyring cannot be added while it runs"),
+                KeyOperationResult.EncryptionNotEnabled => ControlResult.Failure("gossip encryption is not enabled: overlayd was started without keys (gossip.keys or gossip.keyringFile), and a keyring cannot be added while it runs"),
                 _ => ControlResult.Failure($"the keyring refused the change ({result})"),
             });
         }

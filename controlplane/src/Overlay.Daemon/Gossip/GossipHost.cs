@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Overlay.Control;
 using Overlay.ControlPlane;
 using Overlay.ControlPlane.Endpoints;
 using Overlay.Daemon.Config;
@@ -16,7 +17,9 @@ namespace Overlay.Daemon.Gossip;
 /// <summary>
 /// The gossip control plane inside overlayd: a memberlist-compatible SWIM/Lifeguard node on UDP and TCP, whose
 /// user data is the endpoint table. Our endpoints are published at start; every other host's endpoints become
-/// static forwarding entries and ARP-proxy neighbours in the switch, withdrawn when their host dies or leaves.
+/// static forwarding entries and ARP-proxy neighbours in the switch, withdrawn when their host dies or leaves. Those
+/// changes reach the switch in batches (<see cref="SwitchDataplaneSink"/>); key changes go through
+/// <see cref="GossipKeyring"/>, which keeps gossip.keyringFile in step with the running keyring.
 /// </summary>
 public sealed partial class GossipHost(DaemonConfig config, DataplaneHost dataplane, ILogger<GossipHost> log, TimeProvider time)
     : IHostedService, IAsyncDisposable
@@ -26,12 +29,20 @@ public sealed partial class GossipHost(DaemonConfig config, DataplaneHost datapl
     private UdpTcpTransport? _transport;
     private GossipRunner? _runner;
     private EndpointGossip? _endpoints;
+    private SwitchDataplaneSink? _sink;
+    private GossipKeyring? _keyring;
     private ITimer? _maintain;
 
     public bool Enabled => config.Gossip.Enabled;
     public GossipRunner? Runner => _runner;
     public EndpointGossip? Endpoints => _endpoints;
     public UdpTcpTransport? Transport => _transport;
+
+    /// <summary>The running keyring and its file; key changes from the control socket go through it.</summary>
+    public GossipKeyring? Keyring => _keyring;
+
+    /// <summary>The endpoint table's way into the switch.</summary>
+    public SwitchDataplaneSink? Sink => _sink;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -47,10 +58,14 @@ public sealed partial class GossipHost(DaemonConfig config, DataplaneHost datapl
             Keys = g.Keys,
             AllowedPeers = [.. g.AllowCidrs.Select(c => new IPNetwork(c.Network.ToIPAddress(), c.PrefixLength))],
         }, time, LogTransportError);
+        _keyring = new GossipKeyring(_transport, g.KeyringFile, log);
+        StartKeyringFile(g);
 
         var table = new EndpointTable(config.NodeName, BootId(), new EndpointTableOptions { TombstoneRetention = g.Tombstone }, time);
         GossipNode? node = null;
-        _endpoints = new EndpointGossip(table, new SwitchDataplaneSink(dataplane), (key, payload) => node!.Broadcast(key, payload), time);
+        // Changes for the switch are queued while the gossip thread works and flushed as one batch right after.
+        _sink = SwitchDataplaneSink.For(dataplane, () => _ = _runner!.InvokeAsync(_ => _sink!.Flush()), log);
+        _endpoints = new EndpointGossip(table, _sink, (key, payload) => node!.Broadcast(key, payload), time);
         node = new GossipNode(options, _transport, _endpoints, time, sizer: _transport.Sizer);
         _runner = new GossipRunner(node, null, time, LogRunnerError);
         _transport.Start(_runner);
@@ -76,7 +91,44 @@ public sealed partial class GossipHost(DaemonConfig config, DataplaneHost datapl
                 }
             }
         }).ConfigureAwait(false);
-        _maintain = time.CreateTimer(_ => _ = _runner.InvokeAsync(__ => _endpoints.Maintain()), null, MaintainInterval, MaintainInterval);
+        _maintain = time.CreateTimer(_ => _ = _runner.InvokeAsync(__ => Maintain()), null, MaintainInterval, MaintainInterval);
+    }
+
+    /// <summary>Periodic work on the gossip thread: expiry and retries, and a full resync of the switch when a batch
+    /// of changes failed there since the last time.</summary>
+    private void Maintain()
+    {
+        _endpoints!.Maintain();
+        if (_sink!.TakeResyncRequest())
+        {
+            int changes = _endpoints.Resync().Count;
+            LogResync(changes, _sink.Failed);
+        }
+    }
+
+    /// <summary>Says where the keyring came from. gossip.keyringFile that exists was read by the config validator
+    /// (a malformed one stops the start there) and won over gossip.keys; one that does not exist yet is created from
+    /// gossip.keys now, so the file always holds the running keyring.</summary>
+    private void StartKeyringFile(GossipConfig g)
+    {
+        if (g.KeyringFile is not { } file) return;
+        if (g.KeysFromFile)
+        {
+            LogKeyringLoaded(file, g.Keys.Count, KeyFingerprint.Of(g.Keys[0]), g.ConfiguredKeyCount);
+            UnixFileMode mode = 0;
+            try { mode = OperatingSystem.IsWindows() ? 0 : File.GetUnixFileMode(file); }
+            catch (IOException) { } // gone since it was read: the next key change writes it again
+            if ((mode & ~(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute)) != 0) LogKeyringFileOpen(file, Convert.ToString((int)mode, 8));
+        }
+        else if (g.Keys.Count == 0)
+        {
+            LogKeyringPlaintext(file);
+        }
+        else if (_keyring!.Save() is null)
+        {
+            LogKeyringCreated(file, g.Keys.Count);
+        }
+        // A failed save was logged by the keyring; the node runs on with the config's keys.
     }
 
     /// <summary>Hosts often start together, so the seeds may not listen yet: try again every second for a while
@@ -126,6 +178,21 @@ public sealed partial class GossipHost(DaemonConfig config, DataplaneHost datapl
 
     [LoggerMessage(34, LogLevel.Information, "gossip sees {Members} alive members after {Seconds} s")]
     private partial void LogJoined(int members, int seconds);
+
+    [LoggerMessage(35, LogLevel.Information, "gossip keyring from {File} (keys: {Count}, primary {Primary}); the file wins over gossip.keys, whose {Configured} keys are not used")]
+    private partial void LogKeyringLoaded(string file, int count, string primary, int configured);
+
+    [LoggerMessage(36, LogLevel.Information, "gossip keyring file {File} did not exist: created from gossip.keys (keys: {Count}); key changes are saved there")]
+    private partial void LogKeyringCreated(string file, int count);
+
+    [LoggerMessage(37, LogLevel.Warning, "gossip keyring file {File} does not exist and gossip.keys is empty: gossip is not encrypted")]
+    private partial void LogKeyringPlaintext(string file);
+
+    [LoggerMessage(38, LogLevel.Warning, "gossip keyring file {File} has mode {Mode}: others than its owner may read the cluster's keys (chmod 600)")]
+    private partial void LogKeyringFileOpen(string file, string mode);
+
+    [LoggerMessage(39, LogLevel.Warning, "gossip: resynced the switch from the endpoint table ({Changes} changes) after {Failed} failed changes so far")]
+    private partial void LogResync(int changes, long failed);
 
     [LoggerMessage(31, LogLevel.Information, "gossip stopped (left the cluster)")]
     private partial void LogStopped();
