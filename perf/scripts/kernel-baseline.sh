@@ -210,10 +210,13 @@ row_dataplane() {
     esac
 }
 
-# daemon_ticks: CPU jiffies (user+system) used so far by every overlayd process.
+# daemon_ticks: CPU jiffies (user+system) used so far by this rig's overlayd processes (their pid files:
+# other overlayd processes on the machine, e.g. of a test run, must not count).
 daemon_ticks() {
-    local pid total=0 t
-    for pid in $(pgrep -f 'overlayd(\.dll)? ' || true); do
+    local pid total=0 t f
+    for f in "$RIG_DIR"/overlayd-*.pid; do
+        [[ -f $f ]] || continue
+        pid=$(<"$f")
         t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
         total=$((total + t))
     done
