@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Overlay.Integration.Tests.Rig;
 
 namespace Overlay.Integration.Tests.Fixtures;
@@ -19,7 +20,8 @@ public class TwoHostsFixture : IDisposable
     {
     }
 
-    protected TwoHostsFixture(bool ipv6)
+    /// <param name="dataplane1">h1's "dataplane" config section, when a subclass wants one (workers, offloads).</param>
+    protected TwoHostsFixture(bool ipv6, JsonObject? dataplane1 = null, JsonObject? dataplane2 = null)
     {
         Rig = new NetnsRig();
         try
@@ -28,10 +30,14 @@ public class TwoHostsFixture : IDisposable
             H2 = Rig.AddHost("h2", 2, ipv4: !ipv6, ipv6: ipv6);
             A = Rig.AddEndpointNamespace("a");
             B = Rig.AddEndpointNamespace("b");
-            D1 = Rig.StartOverlayd(H1, Rig.OverlaydConfigFor(H1).With(
-                new OverlaydNetwork("blue", Vni, [H2.Vtep], [new OverlaydEndpoint("a", A, MacA, AddressA + "/24")])));
-            D2 = Rig.StartOverlayd(H2, Rig.OverlaydConfigFor(H2).With(
-                new OverlaydNetwork("blue", Vni, [H1.Vtep], [new OverlaydEndpoint("b", B, MacB, AddressB + "/24")])));
+            var c1 = Rig.OverlaydConfigFor(H1).With(
+                new OverlaydNetwork("blue", Vni, [H2.Vtep], [new OverlaydEndpoint("a", A, MacA, AddressA + "/24")]));
+            c1.Dataplane = dataplane1;
+            var c2 = Rig.OverlaydConfigFor(H2).With(
+                new OverlaydNetwork("blue", Vni, [H1.Vtep], [new OverlaydEndpoint("b", B, MacB, AddressB + "/24")]));
+            c2.Dataplane = dataplane2;
+            D1 = Rig.StartOverlayd(H1, c1);
+            D2 = Rig.StartOverlayd(H2, c2);
             Rig.WaitForPing(A, AddressB, TimeSpan.FromSeconds(15));
         }
         catch
@@ -59,3 +65,11 @@ public class TwoHostsFixture : IDisposable
 
 /// <summary><see cref="TwoHostsFixture"/> over an IPv6-only underlay.</summary>
 public sealed class TwoHostsIpv6Fixture() : TwoHostsFixture(ipv6: true);
+
+/// <summary>
+/// <see cref="TwoHostsFixture"/> with two switch workers per daemon (dataplane.workers 2: multi-queue TAPs, an
+/// underlay socket per worker); h1's workers are pinned to the CPUs, h2's are not.
+/// </summary>
+public sealed class TwoWorkersFixture() : TwoHostsFixture(ipv6: false,
+    new JsonObject { ["workers"] = 2, ["cpus"] = Environment.ProcessorCount > 1 ? new JsonArray(0, 1) : new JsonArray(0) },
+    new JsonObject { ["workers"] = 2 });

@@ -98,20 +98,10 @@ public sealed class ForwardingTable
                 return LearnResult.RefreshedShare;
             }
             if (e.IsStatic) return LearnResult.StaticConflict;
-            e.Port = port;
-            e.Remote = port >= 0 ? default : remote;
-            e.MoreRemotes = null;
-            e.Updated = now;
-            e.Shared = now;
+            MoveTo(ref e, port, remote, now);
             return LearnResult.Moved;
         }
-        if (MaxAddresses > 0 && Count >= MaxAddresses) return LearnResult.Full;
-        Insert(new FdbEntry
-        {
-            Mac = mac.Value, Port = port, Remote = port >= 0 ? default : remote,
-            Kind = FdbEntryKind.Dynamic, Updated = now, Used = now, Shared = now,
-        });
-        return LearnResult.Created;
+        return InsertDynamic(mac, port, remote, now);
     }
 
     /// <summary>
@@ -134,18 +124,28 @@ public sealed class ForwardingTable
             }
             if (e.IsStatic) return LearnResult.StaticConflict;
             if (seen <= e.Updated) return LearnResult.Refreshed; // ours is newer: the other worker will hear of it
-            e.Port = port;
-            e.Remote = port >= 0 ? default : remote;
-            e.MoreRemotes = null;
-            e.Updated = seen;
-            e.Shared = seen;
+            MoveTo(ref e, port, remote, seen);
             return LearnResult.Moved;
         }
+        return InsertDynamic(mac, port, remote, seen);
+    }
+
+    private static void MoveTo(ref FdbEntry e, int port, IpAddr remote, long now)
+    {
+        e.Port = port;
+        e.Remote = port >= 0 ? default : remote;
+        e.MoreRemotes = null;
+        e.Updated = now;
+        e.Shared = now;
+    }
+
+    private LearnResult InsertDynamic(MacAddress mac, int port, IpAddr remote, long now)
+    {
         if (MaxAddresses > 0 && Count >= MaxAddresses) return LearnResult.Full;
         Insert(new FdbEntry
         {
             Mac = mac.Value, Port = port, Remote = port >= 0 ? default : remote,
-            Kind = FdbEntryKind.Dynamic, Updated = seen, Used = seen, Shared = seen,
+            Kind = FdbEntryKind.Dynamic, Updated = now, Used = now, Shared = now,
         });
         return LearnResult.Created;
     }
