@@ -152,6 +152,37 @@ public sealed class GossipNodeProbeTests
     }
 
     [Fact]
+    public void The_ping_to_a_suspect_carries_the_suspicion_and_nothing_else()
+    {
+        // As memberlist: the ping to a suspect carries the suspicion alone, no queued broadcasts. A suspect is likely
+        // gone, and each broadcast handed to it spends one of the few transmits (2 in a 3-member local cluster) that
+        // should carry the suspicion to the member that can confirm it; without the confirmation the suspect is
+        // declared dead only after the maximum timeout (18 s instead of 3 s with the local preset).
+        var h = new NodeHarness(NoPushPull with { GossipInterval = TimeSpan.FromHours(1) }); // no gossip rounds drain the queue
+        h.AddMembers(2);
+        h.Deliver(2, new Suspect(1, "m1", "m2"));
+        h.Transport.Clear();
+        for (int i = 0; i < 4; i++)
+        {
+            int queued = h.Node.QueuedBroadcasts;
+            Ping ping = NextProbe(h);
+            var packet = h.Transport.Packets.First(p => p.Messages[0] is Ping);
+            if (ping.Node == "m1")
+            {
+                Assert.True(queued > 0, "nothing was queued that could have ridden along");
+                Assert.Collection(packet.Messages,
+                    m => Assert.IsType<Ping>(m),
+                    m => Assert.Equal(new Suspect(1, "m1", "self"), m));
+                Assert.Equal(queued, h.Node.QueuedBroadcasts);
+                return;
+            }
+            h.Deliver(int.Parse(ping.Node[1..]), new AckResp(ping.SeqNo, null));
+            h.Transport.Clear();
+        }
+        Assert.Fail("m1 was not probed");
+    }
+
+    [Fact]
     public void Round_robin_probes_every_member_once_per_pass()
     {
         var h = new NodeHarness(NoPushPull);

@@ -44,23 +44,24 @@ public sealed partial class GossipNode
         }
     }
 
-    private void SendWithPiggyback(GossipEndPoint to, object message, object? second = null)
+    private void SendWithPiggyback(GossipEndPoint to, object message)
     {
         var messages = new List<object>(4) { message };
         _sizes.Clear();
         _sizes.Add(_sizer.SizeOf(message));
-        if (second is not null)
-        {
-            messages.Add(second);
-            _sizes.Add(_sizer.SizeOf(second));
-        }
-        int budget = _options.UdpBufferSize - _sizer.PacketOverhead - _sizer.CompoundHeaderOverhead;
-        foreach (int size in _sizes)
-        {
-            budget -= size + _sizer.CompoundEntryOverhead;
-        }
+        int budget = _options.UdpBufferSize - _sizer.PacketOverhead - _sizer.CompoundHeaderOverhead - _sizes[0] - _sizer.CompoundEntryOverhead;
         _broadcasts.Fill(messages, _sizes, _sizer.CompoundEntryOverhead, budget, TransmitLimit);
         Send(to, messages);
+    }
+
+    /// <summary>Sends <paramref name="first"/> and <paramref name="second"/> in one packet, without queued
+    /// broadcasts.</summary>
+    private void SendOnly(GossipEndPoint to, object first, object second)
+    {
+        _sizes.Clear();
+        _sizes.Add(_sizer.SizeOf(first));
+        _sizes.Add(_sizer.SizeOf(second));
+        Send(to, [first, second]);
     }
 
     /// <summary>Sends <paramref name="messages"/>, whose sizes are in <see cref="_sizes"/>.</summary>

@@ -39,8 +39,10 @@ public sealed partial class GossipNode
         Metrics.Probes++;
         if (slot.State == NodeStateKind.Suspect && _options.Lifeguard)
         {
-            // Lifeguard's buddy system: tell the suspect at once so it can refute.
-            SendWithPiggyback(to, ping, new Suspect(slot.Incarnation, name, Name));
+            // Lifeguard's buddy system: tell the suspect at once so it can refute. Nothing else rides along (as in
+            // memberlist): a suspect is likely gone, and each broadcast handed to it spends one of the few
+            // transmits that should carry the suspicion to the members that can confirm it.
+            SendOnly(to, ping, new Suspect(slot.Incarnation, name, Name));
         }
         else
         {
