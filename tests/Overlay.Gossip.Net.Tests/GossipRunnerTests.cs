@@ -44,7 +44,7 @@ public sealed class GossipRunnerTests
 
         long rounds = await runner.InvokeAsync(n => n.Metrics.GossipRounds) - rounds0;
         Assert.InRange(rounds, 9, 10);
-        Assert.True(await runner.InvokeAsync(n => n.NextDueTicks) > _time.GetUtcNow().UtcTicks);
+        Assert.True(await runner.InvokeAsync(n => n.NextDueTimestamp) > _time.GetTimestamp());
         Assert.Empty(_errors);
     }
 

@@ -1,24 +1,24 @@
-using Microsoft.Extensions.Time.Testing;
 using Overlay.Gossip.Membership;
 using Overlay.Gossip.Messages;
 using Overlay.Gossip.Transport;
 
 namespace Overlay.Gossip.Tests;
 
-/// <summary>One started node on fake time with a recording transport, and helpers to feed it messages.</summary>
+/// <summary>One started node on a hand-moved clock with a recording transport, and helpers to feed it
+/// messages.</summary>
 internal sealed class NodeHarness
 {
     public static readonly byte[] Vsn = [1, 5, 2, 0, 0, 0];
 
     public NodeHarness(GossipOptions? options = null, bool streamPings = true, IGossipDelegate? gossipDelegate = null, int seed = 1)
     {
-        Time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        Time = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Transport = new FakeTransport(Address(0), streamPings);
         Node = new GossipNode((options ?? GossipOptions.Lan) with { Name = "self" }, Transport, gossipDelegate, Time, new Random(seed));
         Node.Start();
     }
 
-    public FakeTimeProvider Time { get; }
+    public ManualClock Time { get; }
 
     public FakeTransport Transport { get; }
 
@@ -41,19 +41,17 @@ internal sealed class NodeHarness
         }
     }
 
-    /// <summary>Advances fake time, firing timers as an owner would.</summary>
+    /// <summary>Advances the clock, firing timers as an owner would: wait for the node's next due timestamp,
+    /// tick, repeat.</summary>
     public void Advance(TimeSpan duration)
     {
-        DateTimeOffset end = Time.GetUtcNow() + duration;
-        while (Node.NextDue is { } due && due <= end)
+        long end = Time.GetTimestamp() + duration.Ticks;
+        while (Node.NextDueTimestamp <= end)
         {
-            if (due > Time.GetUtcNow())
-            {
-                Time.SetUtcNow(due);
-            }
+            Time.AdvanceTo(Node.NextDueTimestamp);
             Node.Tick();
         }
-        Time.SetUtcNow(end);
+        Time.AdvanceTo(end);
     }
 
     /// <summary>Empties the node's broadcast queue through gossip, returning what it sent.</summary>

@@ -20,7 +20,6 @@ public sealed class EndpointGossip : IGossipDelegate
     private readonly EndpointTable _table;
     private readonly DataplaneApplier _applier;
     private readonly Action<string, byte[]> _broadcast;
-    private readonly TimeProvider _time;
     private readonly List<RemoteKey> _touchedRemotes = [];
     private readonly List<NeighbourKey> _touchedNeighbours = [];
     private DateTimeOffset _nextCollect;
@@ -28,7 +27,8 @@ public sealed class EndpointGossip : IGossipDelegate
     /// <param name="table">The node's endpoint table.</param>
     /// <param name="sink">The dataplane.</param>
     /// <param name="broadcast">Queues a gossip broadcast (the daemon passes <see cref="GossipNode.Broadcast"/>).</param>
-    /// <param name="time">The clock (the table's).</param>
+    /// <param name="time">The clock the table was made with. Every time here is read from the table's clock
+    /// (<see cref="EndpointTable.Now"/>, monotonic), so tombstone ages and collection ignore wall-clock steps.</param>
     public EndpointGossip(EndpointTable table, IDataplaneSink sink, Action<string, byte[]> broadcast, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -36,9 +36,8 @@ public sealed class EndpointGossip : IGossipDelegate
         ArgumentNullException.ThrowIfNull(time);
         _table = table;
         _broadcast = broadcast;
-        _time = time;
         _applier = new DataplaneApplier(sink, table.Counters);
-        _nextCollect = time.GetUtcNow() + table.Options.CollectInterval;
+        _nextCollect = table.Now + table.Options.CollectInterval;
     }
 
     public EndpointTable Table => _table;
@@ -101,7 +100,7 @@ public sealed class EndpointGossip : IGossipDelegate
     public void NotifyUserMessage(byte[] payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        DecodeStatus status = EndpointCodec.TryDecodeRecord(payload, _time.GetUtcNow(), out EndpointRecord? record);
+        DecodeStatus status = EndpointCodec.TryDecodeRecord(payload, _table.Now, out EndpointRecord? record);
         if (status != DecodeStatus.Ok)
         {
             Counters.DecodeFailed(status);
@@ -115,15 +114,20 @@ public sealed class EndpointGossip : IGossipDelegate
         Reconcile();
     }
 
-    public byte[]? LocalState(bool join) => EndpointCodec.EncodeTable(_table.Records, _time.GetUtcNow());
+    /// <summary>The whole table, in key order: the same table always encodes the same way, so a run replays
+    /// exactly (string hashes, and with them dictionary order, differ from process to process).</summary>
+    public byte[]? LocalState(bool join) => EndpointCodec.EncodeTable(InKeyOrder(_table.Records), _table.Now);
 
-    /// <summary>Merges a peer's whole table. News learned this way is not broadcast again (a joiner would
-    /// otherwise re-broadcast the whole cluster); our refutations are, and so are our live records the peer
-    /// lacked or held older copies of, outside joins (the rest of the cluster may lack them too).</summary>
+    /// <summary>Merges a peer's whole table. Our refutations are broadcast. Outside joins, so is the news (as if
+    /// it had come by gossip), and so are our live records the peer lacked or held older copies of: a periodic
+    /// exchange that finds news has found something gossip missed (a partition that healed, a member cut off for
+    /// a while), which the rest of the cluster may lack too, and passing it on spreads it in one dissemination
+    /// instead of exchange by exchange (and brings a stale copy to its owner's notice, to be refuted, as fast).
+    /// News learned in a join is not passed on: a joiner would otherwise re-broadcast the whole cluster.</summary>
     public void MergeRemoteState(byte[] state, bool join)
     {
         ArgumentNullException.ThrowIfNull(state);
-        DecodeStatus status = EndpointCodec.TryDecodeTable(state, _time.GetUtcNow(), out List<EndpointRecord>? records);
+        DecodeStatus status = EndpointCodec.TryDecodeTable(state, _table.Now, out List<EndpointRecord>? records);
         if (status != DecodeStatus.Ok)
         {
             Counters.DecodeFailed(status);
@@ -134,7 +138,11 @@ public sealed class EndpointGossip : IGossipDelegate
         {
             peerKeys?.Add(record.Key);
             MergeResult result = _table.Merge(record);
-            if (result.Broadcast is { } answer && result.Outcome != MergeOutcome.Applied)
+            if (result.Broadcast is not { } answer)
+            {
+                continue;
+            }
+            if (result.Outcome != MergeOutcome.Applied)
             {
                 if (result.Outcome == MergeOutcome.Unchanged)
                 {
@@ -142,10 +150,14 @@ public sealed class EndpointGossip : IGossipDelegate
                 }
                 Send(answer, local: true);
             }
+            else if (!join)
+            {
+                Send(answer, local: false);
+            }
         }
         if (peerKeys is not null)
         {
-            foreach (EndpointRecord mine in _table.LocalEndpoints())
+            foreach (EndpointRecord mine in InKeyOrder(_table.LocalEndpoints()))
             {
                 if (!peerKeys.Contains(mine.Key))
                 {
@@ -179,6 +191,9 @@ public sealed class EndpointGossip : IGossipDelegate
     public static string BroadcastKey(EndpointKey key) =>
         string.Create(CultureInfo.InvariantCulture, $"ep/{key.Vni}/{key.EndpointId}");
 
+    private static EndpointRecord[] InKeyOrder(IEnumerable<EndpointRecord> records) =>
+        [.. records.OrderBy(r => r.Vni).ThenBy(r => r.EndpointId, StringComparer.Ordinal)];
+
     private ulong BootOf(in Member member)
     {
         if (!NodeMetaCodec.TryDecode(member.Meta, out ulong boot))
@@ -198,16 +213,16 @@ public sealed class EndpointGossip : IGossipDelegate
         {
             Counters.Rebroadcasts++;
         }
-        _broadcast(BroadcastKey(record.Key), EndpointCodec.EncodeRecord(record, _time.GetUtcNow()));
+        _broadcast(BroadcastKey(record.Key), EndpointCodec.EncodeRecord(record, _table.Now));
     }
 
     /// <summary>Collects when due, then applies what changed (and what the sink refused before).</summary>
     private void Reconcile()
     {
-        if (_time.GetUtcNow() >= _nextCollect)
+        if (_table.Now >= _nextCollect)
         {
             _table.Collect();
-            _nextCollect = _time.GetUtcNow() + _table.Options.CollectInterval;
+            _nextCollect = _table.Now + _table.Options.CollectInterval;
         }
         _touchedRemotes.Clear();
         _touchedNeighbours.Clear();

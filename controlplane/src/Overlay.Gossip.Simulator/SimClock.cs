@@ -1,6 +1,9 @@
 namespace Overlay.Gossip.Simulator;
 
-/// <summary>The simulator's time: advanced only by the event loop, never by the wall clock.</summary>
+/// <summary>The simulator's time: advanced only by the event loop, never by the wall clock. It drives both of a
+/// <see cref="TimeProvider"/>'s clocks: the monotonic timestamp (in ticks since the start of the run, what gossip
+/// timers run on) and the wall clock (<see cref="Epoch"/> plus the same ticks, what the endpoint table dates
+/// tombstones by).</summary>
 public sealed class SimClock : TimeProvider
 {
     /// <summary>Simulated time zero, as UTC.</summary>
@@ -16,7 +19,4 @@ public sealed class SimClock : TimeProvider
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
     public override long GetTimestamp() => NowTicks;
-
-    /// <summary>Converts a node's UTC-tick deadline to simulated ticks.</summary>
-    public static long ToSimTicks(long utcTicks) => utcTicks == long.MaxValue ? long.MaxValue : utcTicks - Epoch.UtcTicks;
 }

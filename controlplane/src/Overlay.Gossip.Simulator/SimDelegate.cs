@@ -10,7 +10,7 @@ namespace Overlay.Gossip.Simulator;
 /// of a key replaces older ones still queued), whether it came by gossip or by push/pull. The push/pull user state
 /// is the whole map.
 /// </summary>
-public sealed class SimDelegate : IGossipDelegate
+public sealed class SimDelegate : ISimApplication
 {
     private readonly SimulatedNetwork _network;
     private readonly SimHost _host;

@@ -10,6 +10,7 @@ internal enum SimEventKind : byte
     PushPullDone,
     StreamPingArrive,
     StreamPingDone,
+    Maintain,
     Action,
 }
 

@@ -22,7 +22,14 @@ public sealed class SimHost
     /// <summary>The running node, or the last one if the host is down.</summary>
     public GossipNode? Node { get; internal set; }
 
-    public SimDelegate? Delegate { get; internal set; }
+    /// <summary>What runs on the node (its gossip delegate), or ran on the last one.</summary>
+    public ISimApplication? Application { get; internal set; }
+
+    /// <summary>The stand-in delegate, when the host runs it.</summary>
+    public SimDelegate? Delegate => Application as SimDelegate;
+
+    /// <summary>The real control plane, when the host runs it.</summary>
+    public EndpointApplication? Endpoints => Application as EndpointApplication;
 
     /// <summary>The process is running (started and not killed).</summary>
     public bool Up { get; internal set; }

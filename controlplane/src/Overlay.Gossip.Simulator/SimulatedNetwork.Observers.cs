@@ -34,7 +34,7 @@ public sealed partial class SimulatedNetwork
         _stateWatchVersions[key] = version;
         foreach (SimHost host in _hosts)
         {
-            if (host.Up && host.Delegate!.VersionOf(key) >= version)
+            if (host.Up && host.Application!.VersionOf(key) >= version)
             {
                 watch.Mark(host.Index, Clock.NowTicks);
             }
@@ -55,6 +55,19 @@ public sealed partial class SimulatedNetwork
         if (_stateWatches.TryGetValue(key, out ArrivalWatch? watch) && version >= _stateWatchVersions[key])
         {
             watch.Mark(host.Index, Clock.NowTicks);
+        }
+    }
+
+    /// <summary>The host's application may have changed any entry: look at every watched key.</summary>
+    internal void OnUserStateChanged(SimHost host)
+    {
+        foreach (var (key, watch) in _stateWatches)
+        {
+            if (host.Index < watch.Arrivals.Length && watch.Arrivals[host.Index] < 0
+                && host.Application!.VersionOf(key) >= _stateWatchVersions[key])
+            {
+                watch.Mark(host.Index, Clock.NowTicks);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using Overlay.ControlPlane.Endpoints;
 using Overlay.Gossip.Membership;
 using Overlay.Gossip.Messages;
 using Overlay.Gossip.Transport;
@@ -30,6 +31,7 @@ public sealed partial class SimulatedNetwork
         _random = new Random(seed);
         Link = link ?? LinkModel.Lan;
         Sizer = sizer ?? new ApproximateStreamSizer(EstimatedMessageSizer.Instance);
+        Applications = host => new SimDelegate(this, host);
     }
 
     public SimClock Clock { get; } = new();
@@ -40,6 +42,10 @@ public sealed partial class SimulatedNetwork
 
     public IMessageSizer Sizer { get; }
 
+    /// <summary>Creates what runs on a host for each node life (the stand-in <see cref="SimDelegate"/> unless
+    /// changed, for example by <see cref="UseEndpointTables"/>). Set it before starting hosts.</summary>
+    public Func<SimHost, ISimApplication> Applications { get; set; }
+
     public IReadOnlyList<SimHost> Hosts => _hosts;
 
     public long EventsProcessed { get; private set; }
@@ -48,11 +54,19 @@ public sealed partial class SimulatedNetwork
     public long PacketsBlocked { get; private set; }
     public long PacketsToDownHosts { get; private set; }
 
-    /// <summary>Creates a host (not started) named node-NNNNN at 10.x.y.z:7946.</summary>
+    /// <summary>The most hosts a network holds: one per address of 198.18.0.0/15 but the first and the last.</summary>
+    public const int MaxHosts = (1 << 17) - 2;
+
+    /// <summary>Creates a host (not started) named node-NNNNN at 198.18.0.0/15 (the benchmarking range), port
+    /// 7946: host i at 198.18.0.0 + i + 1.</summary>
     public SimHost AddHost(GossipOptions options)
     {
         int index = _hosts.Count;
-        uint address = 0x0A00_0000u | (uint)(index + 1);
+        if (index >= MaxHosts)
+        {
+            throw new InvalidOperationException($"a simulated network holds at most {MaxHosts} hosts");
+        }
+        uint address = 0xC612_0000u + (uint)(index + 1);
         var host = new SimHost(index, $"node-{index:D5}", GossipEndPoint.FromIPv4(address, 7946));
         _hosts.Add(host);
         _byEndPoint[host.EndPoint] = host;
@@ -71,12 +85,12 @@ public sealed partial class SimulatedNetwork
             throw new InvalidOperationException($"{host} is already up");
         }
         host.Generation++;
-        var del = new SimDelegate(this, host);
-        var node = new GossipNode(_options[host], new SimTransport(this, host), del, Clock,
+        ISimApplication application = Applications(host);
+        var node = new GossipNode(_options[host], new SimTransport(this, host), application, Clock,
             new Random(NodeSeed(host)), Sizer);
         host.Restarts++;
         host.Node = node;
-        host.Delegate = del;
+        host.Application = application;
         host.Up = true;
         host.ScheduledTick = long.MaxValue;
         node.Start();
@@ -86,31 +100,70 @@ public sealed partial class SimulatedNetwork
             node.Join(seedEndPoints);
         }
         Touch(host);
+        if (application.MaintainInterval is { } every && every > TimeSpan.Zero)
+        {
+            // Hosts started together must not all do their housekeeping at the same instant: a fixed phase per host.
+            long phase = (long)(every.Ticks * (host.Index * 0.6180339887 % 1.0));
+            Schedule(Clock.NowTicks + phase, new SimEvent { Kind = SimEventKind.Maintain, Host = host.Index, Generation = host.Generation });
+        }
     }
 
     /// <summary>Starts <paramref name="hosts"/> as a cluster that converged long ago: each knows all the others
-    /// alive at incarnation 1 (the records are shared, as gossip would share them), with no news queued beyond
-    /// each node's own start-up alive message.</summary>
+    /// alive at incarnation 1 with their metadata (the records are shared, as gossip would share them), with no
+    /// news queued beyond each node's own start-up alive message. The applications are not told of these
+    /// members (N² join callbacks); see <see cref="NotifyJoined"/>.</summary>
     public void StartWarm(IReadOnlyList<SimHost> hosts)
     {
         byte[] vsn = [1, 5, 2, 0, 0, 0];
-        var members = hosts.Select(h => new Alive(1, h.Name, h.EndPoint.AddressBytes(), h.EndPoint.Port, null, vsn)).ToArray();
         foreach (SimHost host in hosts)
         {
             Start(host, []);
+        }
+        var members = hosts.Select(h => new Alive(1, h.Name, h.EndPoint.AddressBytes(), h.EndPoint.Port, MetaOf(h), vsn)).ToArray();
+        foreach (SimHost host in hosts)
+        {
             host.Node!.Preload(members);
         }
     }
 
+    /// <summary>Tells the application of every other up host that knows <paramref name="member"/> that it
+    /// joined: the callback <see cref="StartWarm"/> skips, for the few members an application must know (an
+    /// endpoint table installs only records of owners it has heard are alive).</summary>
+    public void NotifyJoined(SimHost member)
+    {
+        foreach (SimHost host in _hosts)
+        {
+            if (host != member && host.Up && host.Node!.TryGetMember(member.Name, out Member m) && m.State == NodeStateKind.Alive)
+            {
+                host.Application!.NotifyJoin(m);
+                Touch(host);
+            }
+        }
+    }
+
+    private static byte[]? MetaOf(SimHost host) => host.Node!.TryGetMember(host.Name, out Member self) ? self.Meta : null;
+
+    /// <summary>Runs the real control plane on every host started from now on: an <see cref="EndpointApplication"/>
+    /// per node life, with a boot id of its own.</summary>
+    public void UseEndpointTables(EndpointTableOptions? options = null)
+    {
+        EndpointTableOptions tableOptions = options ?? new EndpointTableOptions();
+        Applications = host => new EndpointApplication(this, host, tableOptions, LifeId(host) | 1);
+    }
+
     /// <summary>A seed per node life that depends only on the network seed, the host and its restart count
     /// (HashCode.Combine is randomised per process and would make runs differ between processes).</summary>
-    private int NodeSeed(SimHost host)
+    private int NodeSeed(SimHost host) => (int)(LifeId(host) & int.MaxValue);
+
+    /// <summary>A 64-bit number for the host's next life (it is read before <see cref="SimHost.Restarts"/> counts
+    /// that life).</summary>
+    private ulong LifeId(SimHost host)
     {
         ulong x = (ulong)(uint)_seed * 0x9E3779B97F4A7C15UL ^ (ulong)host.Index * 0xBF58476D1CE4E5B9UL ^ (ulong)host.Restarts * 0x94D049BB133111EBUL;
         x ^= x >> 31;
         x *= 0xD6E8FEB86659FD93UL;
         x ^= x >> 32;
-        return (int)(x & int.MaxValue);
+        return x;
     }
 
     /// <summary>Kills the process on <paramref name="host"/>: it stops answering at once, says nothing.</summary>
@@ -213,7 +266,7 @@ public sealed partial class SimulatedNetwork
         {
             return;
         }
-        long due = SimClock.ToSimTicks(host.Node!.NextDueTicks);
+        long due = host.Node!.NextDueTimestamp; // the clock's timestamps are simulated ticks
         if (due < host.ScheduledTick)
         {
             host.ScheduledTick = due;
@@ -270,6 +323,14 @@ public sealed partial class SimulatedNetwork
                 {
                     host.Node!.CompleteStreamPing((uint)e.Arg, e.Payload is not null);
                     Touch(host);
+                }
+                break;
+            case SimEventKind.Maintain:
+                if (host.Up && host.Generation == e.Generation)
+                {
+                    host.Application!.Maintain();
+                    Touch(host);
+                    Schedule(Clock.NowTicks + host.Application.MaintainInterval!.Value.Ticks, e);
                 }
                 break;
         }

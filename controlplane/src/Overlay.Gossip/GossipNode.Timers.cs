@@ -20,13 +20,13 @@ public sealed partial class GossipNode
         ExchangeTimeout,
     }
 
-    /// <summary>When <see cref="Tick"/> next has work, or null when nothing is scheduled.</summary>
-    public DateTimeOffset? NextDue => _timers.TryPeek(out _, out long due) ? new DateTimeOffset(due, TimeSpan.Zero) : null;
+    /// <summary>When <see cref="Tick"/> next has work, as a timestamp of the injected <see cref="TimeProvider"/>
+    /// (<see cref="TimeProvider.GetTimestamp"/> units, a monotonic clock); <see cref="long.MaxValue"/> when nothing
+    /// is scheduled. An owner waits until <c>GetTimestamp()</c> reaches it (for example a timer armed with
+    /// <c>GetElapsedTime(now, NextDueTimestamp)</c>), then calls <see cref="Tick"/>.</summary>
+    public long NextDueTimestamp => _timers.TryPeek(out _, out long due) ? ToTimestamp(due) : long.MaxValue;
 
-    /// <summary><see cref="NextDue"/> in UTC ticks, <see cref="long.MaxValue"/> when nothing is scheduled.</summary>
-    public long NextDueTicks => _timers.TryPeek(out _, out long due) ? due : long.MaxValue;
-
-    /// <summary>Runs every timer that is due at the TimeProvider's current time.</summary>
+    /// <summary>Runs every timer that is due at the TimeProvider's current (monotonic) time.</summary>
     public void Tick()
     {
         if (_stopped)
@@ -54,6 +54,20 @@ public sealed partial class GossipNode
         {
             Arm(TimerKind.RejoinTick, now + _options.RejoinInterval.Ticks + Stagger(_options.RejoinInterval));
         }
+    }
+
+    /// <summary>The provider's timestamp at which the node's clock reads <paramref name="ticks"/>. Exact when the
+    /// provider counts in ticks (the simulator, fake clocks); otherwise rounded up, plus one unit against the
+    /// floating-point conversion back, so that an owner woken at it always finds the timer due.</summary>
+    private long ToTimestamp(long ticks)
+    {
+        long frequency = _time.TimestampFrequency;
+        if (frequency == TimeSpan.TicksPerSecond)
+        {
+            return _originTimestamp + ticks;
+        }
+        double scaled = Math.Ceiling(ticks * ((double)frequency / TimeSpan.TicksPerSecond)) + 1;
+        return scaled >= long.MaxValue - _originTimestamp ? long.MaxValue : _originTimestamp + (long)scaled;
     }
 
     private long Stagger(TimeSpan interval) => (long)(_random.NextDouble() * interval.Ticks);

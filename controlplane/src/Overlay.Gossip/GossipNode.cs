@@ -9,8 +9,11 @@ namespace Overlay.Gossip;
 /// <summary>
 /// One member of a SWIM/Lifeguard gossip cluster, wire-compatible with hashicorp/memberlist. A single-threaded,
 /// event-driven state machine: the owner calls every public method from one logical thread (no locks inside),
-/// delivers packets and stream completions, and calls <see cref="Tick"/> whenever <see cref="NextDue"/> has passed.
-/// Time comes from the injected <see cref="TimeProvider"/>, randomness from the injected <see cref="Random"/>.
+/// delivers packets and stream completions, and calls <see cref="Tick"/> whenever <see cref="NextDueTimestamp"/>
+/// has passed. Time comes from the injected <see cref="TimeProvider"/>, randomness from the injected
+/// <see cref="Random"/>. Every timer, timeout and age runs on the provider's monotonic clock
+/// (<see cref="TimeProvider.GetTimestamp"/>), so a step of the wall clock moves none of them; the wall clock is
+/// read only to show people when a member's state changed (<see cref="Member.StateChange"/>).
 /// </summary>
 /// <remarks>
 /// Mechanisms live in partial files: probing and Lifeguard awareness (<c>GossipNode.Probe.cs</c>), the
@@ -31,7 +34,7 @@ public sealed partial class GossipNode
     private readonly MemberTable _members = new();
     private readonly TransmitLimitedQueue _broadcasts = new();
     private readonly Awareness _awareness;
-    private readonly long _epochTicks;
+    private readonly long _originTimestamp;
     private readonly byte[] _selfAddr;
     private readonly byte[] _vsn;
     private byte[]? _meta;
@@ -60,7 +63,7 @@ public sealed partial class GossipNode
         _random = random ?? new Random();
         _sizer = sizer ?? EstimatedMessageSizer.Instance;
         _awareness = new Awareness(options.Lifeguard ? options.AwarenessMaxMultiplier : 1);
-        _epochTicks = Now;
+        _originTimestamp = _time.GetTimestamp();
         EndPoint = transport.LocalEndPoint;
         _selfAddr = EndPoint.AddressBytes();
         _vsn = [1, 5, options.ProtocolVersion, 0, 0, 0];
@@ -216,17 +219,22 @@ public sealed partial class GossipNode
         return i >= 0;
     }
 
-    private long Now => _time.GetUtcNow().UtcTicks;
+    /// <summary>The node's clock: monotonic ticks since the node was created. Timers, deadlines and ages are all
+    /// kept on it.</summary>
+    private long Now => _time.GetElapsedTime(_originTimestamp).Ticks;
 
-    private int SecondsSinceEpoch(long now) => (int)((now - _epochTicks) / TimeSpan.TicksPerSecond);
+    /// <summary>Whole seconds of the node's clock (member state changes are kept at this precision).</summary>
+    private static int SecondsSinceEpoch(long now) => (int)(now / TimeSpan.TicksPerSecond);
 
+    /// <summary>A snapshot for people and delegates. The state change is kept as an age on the monotonic clock and
+    /// shown as a wall time by the wall clock of this moment.</summary>
     private Member ToMember(in MemberSlot slot) => new(
         slot.Name,
         MemberIdentity.EndPoint(slot.Identity),
         MemberIdentity.Meta(slot.Identity),
         slot.Incarnation,
         slot.State,
-        new DateTimeOffset(_epochTicks + slot.StateChangeSeconds * TimeSpan.TicksPerSecond, TimeSpan.Zero));
+        _time.GetUtcNow() - TimeSpan.FromTicks(Now - slot.StateChangeSeconds * TimeSpan.TicksPerSecond));
 
     private sealed class NullDelegate : IGossipDelegate
     {

@@ -43,6 +43,39 @@ public sealed class TombstoneTests
     }
 
     [Fact]
+    public void Wall_clock_steps_neither_collect_a_tombstone_early_nor_keep_it_late_nor_age_it_on_the_wire()
+    {
+        // The owner's wall clock jumps two hours forward just before the withdrawal and three hours back later;
+        // its monotonic clock, and the observer's clocks, just run. Tombstone times are on the table's monotonic
+        // clock, so the tombstone leaves with its true age and both collect it 30 minutes after the withdrawal.
+        var clock = new ManualClock(Epoch);
+        var owner = new EndpointGossip(new EndpointTable("a", BootOf("a"), Options(), clock), new RecordingSink(), (_, _) => { }, clock);
+        var observerClock = new ManualClock(Epoch);
+        var observer = new EndpointGossip(new EndpointTable("o", BootOf("o"), Options(), observerClock), new RecordingSink(), (_, _) => { }, observerClock);
+        observer.NotifyJoin(Member("a", meta: owner.NodeMeta(512)));
+        owner.Publish(42, "net", "e1", Mac(1), [Ip(1)], Vtep("a"));
+        clock.Advance(TimeSpan.FromMinutes(10));
+        observerClock.Advance(TimeSpan.FromMinutes(10));
+        clock.StepWall(TimeSpan.FromHours(2));
+        owner.Withdraw(42, "e1");
+        Assert.Equal(0, owner.Table.Collect());
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        observerClock.Advance(TimeSpan.FromMinutes(5));
+        observer.MergeRemoteState(owner.LocalState(join: false)!, join: false);
+        Assert.True(observer.Table.TryGet(42, "e1", out EndpointRecord heard) && heard.Deleted);
+        Assert.Equal(observer.Table.Now - TimeSpan.FromMinutes(5), heard.DeletedAt);
+
+        clock.StepWall(TimeSpan.FromHours(-3));
+        clock.Advance(TimeSpan.FromMinutes(25) - TimeSpan.FromSeconds(1));
+        observerClock.Advance(TimeSpan.FromMinutes(25) - TimeSpan.FromSeconds(1));
+        Assert.Equal((0, 0), (owner.Table.Collect(), observer.Table.Collect()));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        observerClock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal((1, 1), (owner.Table.Collect(), observer.Table.Collect()));
+    }
+
+    [Fact]
     public void A_tombstone_past_its_retention_still_removes_the_older_record_but_is_not_kept_or_passed_on()
     {
         var time = Time();

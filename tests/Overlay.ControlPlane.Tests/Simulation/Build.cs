@@ -28,7 +28,7 @@ internal static class Build
     public static IpAddr Ip(int n) => IpAddr.FromV4(0xC6_13_00_00u + (uint)n);
 
     /// <summary>The VTEP of a node, derived from its name.</summary>
-    public static IpAddr Vtep(string node) => IpAddr.FromV4(0xc0_a8_00_00u + (uint)(Stable(node) & 0xfffe) + 1);
+    public static IpAddr Vtep(string node) => IpAddr.FromV4(0xC6_12_00_00u + (uint)(Stable(node) & 0xfffe) + 1);
 
     /// <summary>FNV-1a of the name: the same in every run (string hash codes are randomised per process).</summary>
     private static uint Stable(string s)
@@ -47,7 +47,7 @@ internal static class Build
             deleted, deleted && deletedAt == default ? Epoch : deletedAt);
 
     public static Member Member(string name, NodeStateKind state = NodeStateKind.Alive, byte[]? meta = null) =>
-        new(name, GossipEndPoint.FromIPv4(0x0a_01_00_01u, 7946), meta, 1, state, Epoch);
+        new(name, GossipEndPoint.FromIPv4(0xC6_13_FF_01u, 7946), meta, 1, state, Epoch);
 
     public static ImmutableArray<IpAddr> Ips(params int[] ips) => [.. ips.Select(Ip)];
 }

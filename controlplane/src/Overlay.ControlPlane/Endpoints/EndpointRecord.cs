@@ -67,8 +67,9 @@ public sealed class EndpointRecord
     /// <summary>A tombstone: the owner withdrew the endpoint at <see cref="Version"/>.</summary>
     public bool Deleted { get; }
 
-    /// <summary>For a tombstone, when it was written, on this node's clock (received tombstones carry their age,
-    /// so every node expires a tombstone at about the same moment); default for a live record.</summary>
+    /// <summary>For a tombstone, when it was written, on this node's table clock (<see cref="EndpointTable.Now"/>;
+    /// received tombstones carry their age, so every node expires a tombstone at about the same moment); default
+    /// for a live record.</summary>
     public DateTimeOffset DeletedAt { get; }
 
     public EndpointKey Key => new(Vni, EndpointId);

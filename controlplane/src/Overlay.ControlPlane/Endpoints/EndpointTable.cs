@@ -30,6 +30,8 @@ public sealed partial class EndpointTable
     private readonly EndpointProjection _projection;
     private readonly EndpointTableOptions _options;
     private readonly TimeProvider _time;
+    private readonly long _originTimestamp;
+    private readonly DateTimeOffset _wallAtOrigin;
     private ulong _clock;
 
     public EndpointTable(string nodeName, ulong bootId, EndpointTableOptions options, TimeProvider time, ControlPlaneCounters? counters = null)
@@ -50,6 +52,8 @@ public sealed partial class EndpointTable
         BootId = bootId;
         _options = options;
         _time = time;
+        _originTimestamp = time.GetTimestamp();
+        _wallAtOrigin = time.GetUtcNow();
         Counters = counters ?? new ControlPlaneCounters();
         _projection = new EndpointProjection(nodeName, _records, IsEligible);
     }
@@ -156,7 +160,11 @@ public sealed partial class EndpointTable
     internal void TakeTouched(List<RemoteKey> remotes, List<NeighbourKey> neighbours) =>
         _projection.TakeTouched(remotes, neighbours);
 
-    private DateTimeOffset Now => _time.GetUtcNow();
+    /// <summary>The table's clock: the wall time when the table was created, advanced by the monotonic clock
+    /// (<see cref="TimeProvider.GetTimestamp"/>). Tombstone times, owner liveness times and the ages sent on the
+    /// wire are all on it, so a step of the wall clock neither collects a tombstone early (nor keeps it late) nor
+    /// ages the tombstones we send; it only leaves these times off by the step.</summary>
+    public DateTimeOffset Now => _wallAtOrigin + _time.GetElapsedTime(_originTimestamp);
 
     private bool IsSelf(string owner) => string.Equals(owner, NodeName, StringComparison.Ordinal);
 

@@ -1,32 +1,16 @@
 using System.Diagnostics;
+using Overlay.ControlPlane;
+using Overlay.ControlPlane.Endpoints;
+using Overlay.ControlPlane.Projection;
+using Overlay.Packets;
 
 namespace Overlay.Gossip.Simulator.Scenarios;
-
-/// <summary>Parameters of the join + broadcast + failure-detection scenario.</summary>
-public sealed record ClusterScenarioOptions
-{
-    public int Nodes { get; init; } = 1000;
-    public int Seed { get; init; } = 1;
-    public GossipOptions Gossip { get; init; } = GossipOptions.Lan;
-    public LinkModel Link { get; init; } = LinkModel.Lan;
-    /// <summary>Members start evenly spread over this window, each joining through the one seed (host 0).</summary>
-    public TimeSpan JoinWindow { get; init; } = TimeSpan.FromSeconds(10);
-    /// <summary>Members (hosts 0..WarmNodes-1, seed included) that start as an already converged cluster; the
-    /// others join cold through the seed. 0: everyone joins cold. A cold join costs about N² R messages, so the
-    /// 10,000-node benchmark joins its last members into a warm cluster.</summary>
-    public int WarmNodes { get; init; }
-    /// <summary>Bytes of the broadcast value (an endpoint entry: network, MAC, IP, VTEP and a little more).</summary>
-    public int BroadcastValueBytes { get; init; } = 64;
-    /// <summary>Idle time measured for the background (probe) traffic before the broadcast.</summary>
-    public TimeSpan BaselineWindow { get; init; } = TimeSpan.FromSeconds(10);
-    /// <summary>Longest wait for the join broadcasts to drain before the broadcast is measured.</summary>
-    public TimeSpan DrainLimit { get; init; } = TimeSpan.FromSeconds(60);
-}
 
 /// <summary>
 /// N members join through one seed; once all see all and the join broadcasts have drained, one member publishes a
 /// user broadcast (an endpoint add) and we time its spread; then one member is killed and we time until every
-/// other member has it dead. Shared by the tests (1,000 nodes) and the console runner (10,000).
+/// other member has it dead. Shared by the tests (1,000 nodes) and the console runner (10,000). Runs either the
+/// stand-in delegate or, with <see cref="ClusterScenarioOptions.EndpointTables"/>, the real endpoint table.
 /// </summary>
 public static class ClusterScenario
 {
@@ -34,6 +18,10 @@ public static class ClusterScenario
     {
         var wall = Stopwatch.StartNew();
         var net = new SimulatedNetwork(o.Seed, o.Link);
+        if (o.EndpointTables)
+        {
+            net.UseEndpointTables();
+        }
         int n = o.Nodes;
         for (int i = 0; i < n; i++)
         {
@@ -58,7 +46,8 @@ public static class ClusterScenario
         }
 
         // 1. Join: every member sees all N alive.
-        TimeSpan joinBound = GossipBounds.JoinConvergence(n, cold + 1, o.Gossip, o.JoinWindow, net.Sizer);
+        int metaBytes = seed.Application!.NodeMeta(o.Gossip.MetaMaxSize)?.Length ?? 0;
+        TimeSpan joinBound = GossipBounds.JoinConvergence(n, cold + 1, o.Gossip, o.JoinWindow, net.Sizer, metaBytes);
         TimeSpan? joined = net.RunUntil(() => AllSeeAll(net, n), joinBound * 2, TimeSpan.FromMilliseconds(100));
         TrafficSnapshot joinTraffic = TrafficSnapshot.Take(net);
         log?.WriteLine($"[{net.Now.TotalSeconds,7:F1}s] join: {(joined is { } j ? $"all {n} see all at {j.TotalSeconds:F1} s" : "NOT converged")} (bound {joinBound.TotalSeconds:F1} s); {joinTraffic.Packets:N0} packets, {joinTraffic.Messages:N0} messages; wall {wall.Elapsed.TotalSeconds:F0} s");
@@ -72,22 +61,30 @@ public static class ClusterScenario
         long queued = net.Hosts.Sum(h => (long)h.Node!.QueuedBroadcasts);
         log?.WriteLine($"[{net.Now.TotalSeconds,7:F1}s] queues {(drained is { } d ? $"drained at {d.TotalSeconds:F1} s" : "not drained")}, {queued:N0} broadcasts still queued; background traffic {baseline.Messages:F2} msg/s, {baseline.Bytes:F0} B/s per node");
 
-        // 3. A user broadcast from one member.
+        // 3. A user broadcast from one member: an endpoint add.
         SimHost origin = net.Hosts[n / 2];
-        ArrivalWatch spread = net.WatchUserState("endpoint/vni-4096/02:42:ac:11:00:02", 1);
         TrafficSnapshot atBroadcast = TrafficSnapshot.Take(net);
         TimeSpan broadcastAt = net.Now;
-        net.Invoke(origin, _ => origin.Delegate!.Publish("endpoint/vni-4096/02:42:ac:11:00:02", 1, new byte[o.BroadcastValueBytes]));
-        TimeSpan broadcastBound = GossipBounds.Dissemination(n, o.Gossip);
+        ArrivalWatch spread = o.EndpointTables
+            ? PublishEndpoint(net, origin, "web-1", 1, announce: o.WarmNodes > 0)
+            : PublishStandIn(net, origin, o.BroadcastValueBytes);
+        TimeSpan broadcastBound = o.EndpointTables ? GossipBounds.EndpointSpread(n, o.Gossip) : GossipBounds.Dissemination(n, o.Gossip);
         net.RunUntil(() => spread.Reached >= n, broadcastAt + broadcastBound * 3, TimeSpan.FromMilliseconds(10));
         TimeSpan? t50 = spread.TimeTo(0.50, n), t99 = spread.TimeTo(0.99, n), t100 = spread.TimeTo(1.0, n);
         TimeSpan window = t100 ?? net.Now - broadcastAt;
         TrafficRate during = (TrafficSnapshot.Take(net) - atBroadcast).PerNodePerSecond(n, net.Now - broadcastAt);
         log?.WriteLine($"[{net.Now.TotalSeconds,7:F1}s] broadcast: 50% {Ms(t50)}, 99% {Ms(t99)}, 100% {Ms(t100)} (bound {broadcastBound.TotalSeconds:F2} s); {during.Messages:F2} msg/s, {during.Bytes:F0} B/s per node ({during.UserMessages:F2} user msg/s)");
+        int? installed = o.EndpointTables ? CountInstalled(net, origin, 1) : null;
         net.RunFor(TimeSpan.FromSeconds(5));
 
-        // 4. Kill one member; time until every other member has it dead.
+        // 4. Kill one member; time until every other member has it dead. On the real table the victim owns an
+        //    endpoint, which every dataplane must withdraw when it learns of the death.
         SimHost victim = net.Hosts[n / 3];
+        if (o.EndpointTables)
+        {
+            PublishEndpoint(net, victim, "db-1", 2, announce: o.WarmNodes > 0);
+            net.RunFor(TimeSpan.FromSeconds(5));
+        }
         ArrivalWatch death = net.WatchDeath(victim);
         TimeSpan killedAt = net.Now;
         net.Kill(victim);
@@ -96,9 +93,15 @@ public static class ClusterScenario
         TimeSpan? firstDead = death.TimeTo(1.0 / n, n - 1);
         TimeSpan? allDead = death.TimeTo(1.0, n - 1);
         log?.WriteLine($"[{net.Now.TotalSeconds,7:F1}s] failure: first dead {Ms(firstDead)}, all {n - 1} {Ms(allDead)} (bounds {GossipBounds.FailureDetectionLowerBound(n, o.Gossip).TotalSeconds:F1}..{failureBound.TotalSeconds:F1} s); false dead declarations {net.FalseDeadDeclarations}");
+        int? victimEntries = o.EndpointTables ? CountPointingAt(net, victim) : null;
+        if (o.EndpointTables)
+        {
+            log?.WriteLine($"[{net.Now.TotalSeconds,7:F1}s] endpoint table: web-1 installed on {installed} of {n - 1} other dataplanes; {victimEntries} dataplanes still point at the dead member");
+        }
 
         return new ClusterScenarioResult
         {
+            Application = o.EndpointTables ? "endpoint-table" : "stand-in",
             Nodes = n,
             Seed = o.Seed,
             JoinWindow = o.JoinWindow,
@@ -123,11 +126,56 @@ public static class ClusterScenario
             FailureBound = failureBound,
             FailureLowerBound = GossipBounds.FailureDetectionLowerBound(n, o.Gossip),
             FalseDeadDeclarations = net.FalseDeadDeclarations,
+            EndpointInstalled = installed,
+            VictimEntriesLeft = victimEntries,
             SimulatedTime = net.Now,
             WallTime = wall.Elapsed,
             Events = net.EventsProcessed,
         };
     }
+
+    private static ArrivalWatch PublishStandIn(SimulatedNetwork net, SimHost origin, int valueBytes)
+    {
+        const string key = "endpoint/vni-4096/02:42:ac:11:00:02";
+        ArrivalWatch spread = net.WatchUserState(key, 1);
+        net.Invoke(origin, _ => origin.Delegate!.Publish(key, 1, new byte[valueBytes]));
+        return spread;
+    }
+
+    /// <summary>Publishes endpoint <paramref name="id"/> (MAC and IP numbered <paramref name="number"/>) on
+    /// <paramref name="origin"/> through its endpoint table and watches its record arrive in every table. With
+    /// <paramref name="announce"/> the members of a warm start are first told that the origin joined, as they
+    /// would have been told long ago (their tables install only records of owners they have heard are alive).</summary>
+    private static ArrivalWatch PublishEndpoint(SimulatedNetwork net, SimHost origin, string id, int number, bool announce)
+    {
+        if (announce)
+        {
+            net.NotifyJoined(origin);
+        }
+        EndpointRecord? record = null;
+        net.Invoke(origin, _ => record = origin.Endpoints!.Publish(4096, id, EndpointMac(number), EndpointIp(number)));
+        return net.WatchUserState(EndpointGossip.BroadcastKey(record!.Key), (long)record.Version);
+    }
+
+    /// <summary>Members other than <paramref name="origin"/> whose dataplane has endpoint <paramref name="number"/>
+    /// pointing at the origin's VTEP.</summary>
+    private static int CountInstalled(SimulatedNetwork net, SimHost origin, int number)
+    {
+        var key = new RemoteKey(4096, EndpointMac(number));
+        IpAddr vtep = origin.Endpoints!.Vtep;
+        return net.Hosts.Count(h => h != origin && h.Up && h.Endpoints!.Gossip.Applied.Remotes.TryGetValue(key, out IpAddr v) && v == vtep);
+    }
+
+    /// <summary>Live members whose dataplane still points some MAC at <paramref name="host"/>'s VTEP.</summary>
+    private static int CountPointingAt(SimulatedNetwork net, SimHost host)
+    {
+        IpAddr vtep = host.Endpoints!.Vtep;
+        return net.Hosts.Count(h => h != host && h.Up && h.Endpoints!.Gossip.Applied.Remotes.Values.Contains(vtep));
+    }
+
+    private static MacAddress EndpointMac(int number) => new(0x02_42_c6_13_00_00UL + (ulong)number);
+
+    private static IpAddr EndpointIp(int number) => IpAddr.FromV4(0xC613_0000u + (uint)number);
 
     private static bool AllSeeAll(SimulatedNetwork net, int n)
     {

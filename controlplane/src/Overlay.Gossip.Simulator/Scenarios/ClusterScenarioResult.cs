@@ -4,6 +4,8 @@ namespace Overlay.Gossip.Simulator.Scenarios;
 /// before the scenario gave up".</summary>
 public sealed record ClusterScenarioResult
 {
+    /// <summary>What ran on the nodes: "stand-in" (<see cref="SimDelegate"/>) or "endpoint-table".</summary>
+    public string Application { get; init; } = "stand-in";
     public int Nodes { get; init; }
     public int Seed { get; init; }
     public TimeSpan JoinWindow { get; init; }
@@ -34,6 +36,12 @@ public sealed record ClusterScenarioResult
     public TimeSpan FailureBound { get; init; }
     public TimeSpan FailureLowerBound { get; init; }
     public int FalseDeadDeclarations { get; init; }
+    /// <summary>Endpoint table only: members other than the publisher whose dataplane installed the endpoint once
+    /// it had reached every table.</summary>
+    public int? EndpointInstalled { get; init; }
+    /// <summary>Endpoint table only: live members whose dataplane still pointed at the killed member once all had
+    /// it dead.</summary>
+    public int? VictimEntriesLeft { get; init; }
     public TimeSpan SimulatedTime { get; init; }
     public TimeSpan WallTime { get; init; }
     public long Events { get; init; }

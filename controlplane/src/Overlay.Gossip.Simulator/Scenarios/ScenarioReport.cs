@@ -10,7 +10,7 @@ public static class ScenarioReport
     public static string Format(ClusterScenarioResult r)
     {
         var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"== {r.Nodes} nodes (seed {r.Seed}): {r.SimulatedTime.TotalSeconds:F0} s simulated, {r.Events:N0} events, {r.WallTime.TotalSeconds:F1} s wall");
+        s.AppendLine(CultureInfo.InvariantCulture, $"== {r.Nodes} nodes running the {r.Application} (seed {r.Seed}): {r.SimulatedTime.TotalSeconds:F0} s simulated, {r.Events:N0} events, {r.WallTime.TotalSeconds:F1} s wall");
         string joiners = r.WarmNodes > 0 ? $"{r.Nodes - r.WarmNodes} members joining {r.WarmNodes} warm ones" : $"{r.Nodes} members";
         s.AppendLine(CultureInfo.InvariantCulture, $"join of {joiners} through one seed, window {r.JoinWindow.TotalSeconds:F0} s: all see all at {S(r.JoinConverged)} (bound {r.JoinBound.TotalSeconds:F1} s)");
         s.AppendLine(CultureInfo.InvariantCulture, $"background traffic per node: {r.Baseline.Messages:F2} msg/s, {r.Baseline.Bytes:F0} B/s ({r.QueuedAtBroadcast:N0} join broadcasts still queued cluster-wide)");
@@ -18,11 +18,17 @@ public static class ScenarioReport
         s.AppendLine(CultureInfo.InvariantCulture, $"  Serf model (fanout, interval as configured): 50% {r.SerfT50.TotalSeconds:F2} s, 99% {r.SerfT99.TotalSeconds:F2} s, 99.99% {r.SerfT9999.TotalSeconds:F2} s");
         s.AppendLine(CultureInfo.InvariantCulture, $"  per node while spreading: {r.DuringBroadcast.Messages:F2} msg/s, {r.DuringBroadcast.Bytes:F0} B/s ({r.DuringBroadcast.Bytes * 8 / 1000:F1} kbit/s; Serf max {r.SerfMaxBytesPerNodePerSecond * 8 / 1000:F0} kbit/s), user {r.DuringBroadcast.UserMessages:F2} msg/s {r.DuringBroadcast.UserBytes:F0} B/s");
         s.Append(CultureInfo.InvariantCulture, $"failure detection: first member {S(r.FirstDead)}, all {r.Nodes - 1} {S(r.AllDead)} (bounds {r.FailureLowerBound.TotalSeconds:F1}..{r.FailureBound.TotalSeconds:F1} s), false dead declarations {r.FalseDeadDeclarations}");
+        if (r.EndpointInstalled is { } installed)
+        {
+            s.AppendLine();
+            s.Append(CultureInfo.InvariantCulture, $"endpoint table: the endpoint installed on {installed} of {r.Nodes - 1} other dataplanes; {r.VictimEntriesLeft} still point at the dead member");
+        }
         return s.ToString();
     }
 
     public static JsonObject ToJson(ClusterScenarioResult r) => new()
     {
+        ["application"] = r.Application,
         ["nodes"] = r.Nodes,
         ["seed"] = r.Seed,
         ["preset"] = "LAN",
@@ -50,9 +56,23 @@ public static class ScenarioReport
         ["failure_bound_s"] = r.FailureBound.TotalSeconds,
         ["failure_lower_bound_s"] = r.FailureLowerBound.TotalSeconds,
         ["false_dead_declarations"] = r.FalseDeadDeclarations,
+        ["endpoint_installed_nodes"] = r.EndpointInstalled,
+        ["victim_entries_left"] = r.VictimEntriesLeft,
         ["simulated_s"] = Round(r.SimulatedTime.TotalSeconds),
         ["wall_s"] = Round(r.WallTime.TotalSeconds),
         ["events"] = r.Events,
+    };
+
+    public static JsonObject ToJson(EndpointPartitionResult r) => new()
+    {
+        ["application"] = "endpoint-table",
+        ["nodes"] = r.Nodes,
+        ["preset"] = "LAN",
+        ["writes"] = r.Writes.Count,
+        ["split_s"] = Sec(r.Split),
+        ["membership_healed_s"] = Sec(r.MembershipHealed),
+        ["tables_healed_s"] = Sec(r.TablesHealed),
+        ["wall_s"] = Round(r.WallTime.TotalSeconds),
     };
 
     private static string S(TimeSpan? t) => t is { } v ? $"{v.TotalSeconds:F2} s" : "never";

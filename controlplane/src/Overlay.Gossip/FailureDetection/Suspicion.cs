@@ -36,7 +36,7 @@ internal sealed class Suspicion
     /// <summary>The incarnation the member was suspected at.</summary>
     public uint Incarnation { get; }
 
-    /// <summary>When the member is declared dead, in TimeProvider UTC ticks.</summary>
+    /// <summary>When the member is declared dead, in ticks of the node's monotonic clock.</summary>
     public long Deadline { get; private set; }
 
     /// <summary>Counts a confirmation from <paramref name="from"/>. True when it was new (the deadline moved and the

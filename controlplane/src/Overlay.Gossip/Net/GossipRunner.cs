@@ -6,7 +6,7 @@ namespace Overlay.Gossip.Net;
 /// <summary>
 /// Owns a <see cref="GossipNode"/> and calls it from one dedicated thread, as the node requires: packets and
 /// stream requests from the transport and calls from the control path arrive through a work queue, and
-/// <see cref="GossipNode.Tick"/> runs when <see cref="GossipNode.NextDueTicks"/> comes (a timer from the injected
+/// <see cref="GossipNode.Tick"/> runs when <see cref="GossipNode.NextDueTimestamp"/> comes (a timer from the injected
 /// <see cref="TimeProvider"/> wakes the thread). An exception from the node is reported through the error
 /// callback and the loop goes on.
 /// </summary>
@@ -140,7 +140,8 @@ public sealed partial class GossipRunner : IAsyncDisposable
     /// <summary>Stops without leaving (see <see cref="StopAsync"/>).</summary>
     public async ValueTask DisposeAsync() => await StopAsync(leave: false).ConfigureAwait(false);
 
-    private long Now => _time.GetUtcNow().UtcTicks;
+    /// <summary>The provider's monotonic timestamp: a step of the wall clock moves no deadline.</summary>
+    private long Now => _time.GetTimestamp();
 
     private void Run()
     {
@@ -181,7 +182,7 @@ public sealed partial class GossipRunner : IAsyncDisposable
                 return;
             }
             long now = Now;
-            if (_node.NextDueTicks <= now)
+            if (_node.NextDueTimestamp <= now)
             {
                 Tick();
                 continue;
@@ -194,7 +195,7 @@ public sealed partial class GossipRunner : IAsyncDisposable
             {
                 continue;
             }
-            ArmTimer(Math.Min(_node.NextDueTicks, _leaving ? _leaveDeadline : long.MaxValue), now);
+            ArmTimer(Math.Min(_node.NextDueTimestamp, _leaving ? _leaveDeadline : long.MaxValue), now);
             _wake.Wait();
         }
     }
@@ -225,11 +226,11 @@ public sealed partial class GossipRunner : IAsyncDisposable
             return;
         }
         _leaving = true;
-        _leaveDeadline = Now + _options.LeaveTimeout.Ticks;
+        _leaveDeadline = Now + (long)(_options.LeaveTimeout.TotalSeconds * _time.TimestampFrequency);
     }
 
-    /// <summary>Wakes the loop at <paramref name="due"/> (UTC ticks), rounded up to whole milliseconds so the
-    /// timer never fires before the node has work.</summary>
+    /// <summary>Wakes the loop at <paramref name="due"/> (a provider timestamp), rounded up to whole milliseconds
+    /// so the timer never fires before the node has work.</summary>
     private void ArmTimer(long due, long now)
     {
         if (due == long.MaxValue)
@@ -237,7 +238,8 @@ public sealed partial class GossipRunner : IAsyncDisposable
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return;
         }
-        long milliseconds = Math.Clamp((due - now + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond, 1, int.MaxValue - 1);
+        long ticks = _time.GetElapsedTime(now, due).Ticks;
+        long milliseconds = Math.Clamp((ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond, 1, int.MaxValue - 1);
         _timer.Change(TimeSpan.FromMilliseconds(milliseconds), Timeout.InfiniteTimeSpan);
     }
 
