@@ -81,10 +81,7 @@ public sealed class ControlServerLifecycleTests
         await using ServerHarness harness = await ServerHarness.StartAsync();
         harness.Handler.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task<StatsDto> pending = harness.Client.StatsAsync();
-        while (harness.Handler.Requests.IsEmpty)
-        {
-            await Task.Delay(5);
-        }
+        await harness.Handler.WaitForRequestsAsync(1, TimeSpan.FromSeconds(20));
 
         await harness.Server.StopAsync().WaitAsync(TimeSpan.FromSeconds(20));
 
@@ -111,10 +108,7 @@ public sealed class ControlServerLifecycleTests
         Task<IReadOnlyList<FdbEntryDto>>[] requests = Enumerable.Range(0, clients)
             .Select(i => harness.Client.FdbShowAsync(new FdbFilter(Vni: (uint)i)))
             .ToArray();
-        while (harness.Handler.Requests.Count < clients)
-        {
-            await Task.Delay(5);
-        }
+        await harness.Handler.WaitForRequestsAsync(clients, TimeSpan.FromSeconds(20));
 
         harness.Handler.Gate.SetResult();
         IReadOnlyList<FdbEntryDto>[] answers = await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(20));

@@ -83,9 +83,22 @@ internal sealed class FakeControlHandler : IControlHandler
 
     public T Last<T>() => Requests.OfType<T>().Last();
 
+    private readonly SemaphoreSlim _entered = new(0);
+
+    /// <summary>Completes once <paramref name="count"/> requests have reached the handler in all.</summary>
+    public async Task WaitForRequestsAsync(int count, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (Requests.Count < count)
+        {
+            await _entered.WaitAsync(deadline.Token);
+        }
+    }
+
     private async Task EnterAsync(object request, CancellationToken cancellationToken)
     {
         Requests.Enqueue(request);
+        _entered.Release();
         if (Gate is { } gate)
         {
             await gate.Task.WaitAsync(cancellationToken);

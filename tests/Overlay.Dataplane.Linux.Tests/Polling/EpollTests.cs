@@ -14,12 +14,14 @@ public sealed class EpollTests
         Assert.Equal(0, epoll.Wait(0));
 
         var clock = Stopwatch.StartNew();
+        using var started = new ManualResetEventSlim();
         var signaller = new Thread(() =>
         {
-            Thread.Sleep(50);
+            started.Wait();
             wake.Signal();
         });
         signaller.Start();
+        started.Set(); // the signal comes from the other thread while (or just before) this one waits
         int n = epoll.Wait(10_000);
         signaller.Join();
 
