@@ -41,6 +41,13 @@ public sealed partial class ConfigValidator
         bool gso = o.Dataplane.UdpGso && refused is null;
         int sourcePorts = Math.Clamp(o.Dataplane.GsoSourcePorts, 1, Math.Max(1, vxlan.SourcePortMax - vxlan.SourcePortMin + 1));
         if (gso) vxlan = vxlan with { SourcePortCount = sourcePorts, ChecksumByKernel = true };
+        // Each worker binds its own UDP GSO socket per source-port bucket, at the next free port of the bucket.
+        if (gso && o.Dataplane.Workers > vxlan.SourcePortStep)
+        {
+            Problem("dataplane.workers", $"{o.Dataplane.Workers} workers need {o.Dataplane.Workers} source ports in each of the "
+                + $"{sourcePorts} UDP GSO buckets, the range {vxlan.SourcePortMin}-{vxlan.SourcePortMax} gives {vxlan.SourcePortStep}: "
+                + "widen underlay.srcPortMin..srcPortMax or lower dataplane.gsoSourcePorts");
+        }
         var tap = !o.Dataplane.TapOffloads ? TapOffloads.None
             : TapOffloads.Checksum | (o.Dataplane.Tso ? TapOffloads.Tso : 0) | (o.Dataplane.Uso ? TapOffloads.Uso : 0);
         var offloads = new OffloadConfig(gso, sourcePorts, o.Dataplane.UdpGro, refused, tap);
