@@ -8,7 +8,8 @@ namespace Overlay.Integration.Tests;
 /// <summary>
 /// Interop across real kernel interfaces: a Go hashicorp/memberlist node (Debian's 0.2.2) and two overlayd daemons,
 /// each in its own namespace on one underlay, form one cluster (the daemons learn of each other only through the Go
-/// peer, their only seed); each side sees the others join, a killed overlayd goes dead at the Go peer and at the other
+/// peer, their only seed); each side sees the others join, each daemon installs the other's endpoint within
+/// <see cref="EndpointBound"/> (also after a restart), a killed overlayd goes dead at the Go peer and at the other
 /// daemon, a restarted one comes back, and the killed Go peer goes dead at both daemons. Plain and with a shared AES
 /// key (memberlist 0.2.2 has its own keyring, but no labels). Measured times are written to the test output.
 /// </summary>
@@ -26,6 +27,17 @@ public sealed class GossipInteropTests(ITestOutputHelper output)
     /// for polling with overlayctl.
     /// </summary>
     public static readonly TimeSpan DetectionBound = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// From all three seeing each other (or a restarted h2 being alive everywhere) to each daemon having installed the
+    /// other's endpoint. The daemons meet only through the Go peer, which does not relay their broadcasts, so the
+    /// endpoint comes by the direct push/pull a daemon starts with a member whose metadata is overlayd's when it first
+    /// sees it (or sees its new life): decided at a random moment within one probe interval (1 s, preset local), then
+    /// one TCP exchange. A restarted h2's first write is above its earlier life's (hybrid clock), so it is installed
+    /// as soon as it arrives. About 1 s; 8 s leaves room for a busy 2-core machine and polling with overlayctl, and
+    /// is below the 15 s push/pull interval that used to be the only way (10-25 s observed).
+    /// </summary>
+    public static readonly TimeSpan EndpointBound = TimeSpan.FromSeconds(8);
 
     /// <summary>The Go peer's events are in memory: poll them finely, for a finer measurement.</summary>
     private static readonly TimeSpan GoPollPause = TimeSpan.FromMilliseconds(50);
@@ -53,6 +65,9 @@ public sealed class GossipInteropTests(ITestOutputHelper output)
         var converged = rig.WaitFor("the Go peer and both daemons to see each other alive", GossipInteropFixture.ConvergeTimeout,
             () => f.GoProblem("join", 1, "h1", "h2") ?? f.Problem(1, allAlive) ?? f.Problem(2, allAlive) ?? f.GoUserMessageProblem("h1/e1", "h2/e2"));
         output.WriteLine($"{variant}: daemons serving {serving.TotalSeconds:F1} s after start, all three converged {converged.TotalSeconds:F1} s later");
+        var installed = GossipClusterFixture.OnEach(GossipInteropFixture.Both, n =>
+            rig.WaitFor($"h{n} to install h{3 - n}'s endpoint", EndpointBound, () => f.EndpointProblem(n)));
+        output.WriteLine($"{variant}: endpoints installed at h1 {installed[0].TotalSeconds:F1} s, at h2 {installed[1].TotalSeconds:F1} s after that ({clock.Elapsed.TotalSeconds:F1} s after start; bound {EndpointBound.TotalSeconds:F0} s)");
 
         // (2) kill -9 h2: the Go peer (NotifyLeave) and h1 (members) declare it dead, each on its own.
         f.Kill(2);
@@ -72,6 +87,10 @@ public sealed class GossipInteropTests(ITestOutputHelper output)
         var back = rig.WaitFor("h2 to be back alive everywhere", GossipInteropFixture.ConvergeTimeout,
             () => f.GoProblem("join", 2, "h2") ?? f.Problem(1, allAlive) ?? f.Problem(2, allAlive));
         output.WriteLine($"{variant}: h2 restarted: serving after {restartServing.TotalSeconds:F1} s, back alive everywhere {back.TotalSeconds:F1} s later");
+        // Its new life's endpoint replaces the old one's at h1 (which holds the old, suspended record), and h2 learns h1's.
+        var reinstalled = GossipClusterFixture.OnEach(GossipInteropFixture.Both, n =>
+            rig.WaitFor($"h{n} to install h{3 - n}'s endpoint after h2's restart", EndpointBound, () => f.EndpointProblem(n)));
+        output.WriteLine($"{variant}: h2 restarted: endpoints installed at h1 {reinstalled[0].TotalSeconds:F1} s, at h2 {reinstalled[1].TotalSeconds:F1} s after that ({restart.Elapsed.TotalSeconds:F1} s after the restart; bound {EndpointBound.TotalSeconds:F0} s)");
 
         // (3) kill -9 the Go peer: both daemons declare it dead.
         f.Go.Kill();

@@ -187,6 +187,9 @@ public sealed class EndpointGossip : IGossipDelegate
         Reconcile();
     }
 
+    /// <summary>A member whose metadata is ours keeps an endpoint table: worth a direct exchange when it is new.</summary>
+    public bool SharesState(in Member member) => NodeMetaCodec.IsOurs(member.Meta);
+
     /// <summary>The broadcast key of an endpoint: newer news about it replaces older news still queued.</summary>
     public static string BroadcastKey(EndpointKey key) =>
         string.Create(CultureInfo.InvariantCulture, $"ep/{key.Vni}/{key.EndpointId}");

@@ -48,6 +48,9 @@ public sealed class GossipMetrics
     public long Refutations { get; internal set; }
     public long GossipRounds { get; internal set; }
     public long PushPullsStarted { get; internal set; }
+    /// <summary>Push/pulls started with a member that shares our user state when it was first seen
+    /// (<see cref="GossipOptions.NewPeerExchanges"/>); also counted in <see cref="PushPullsStarted"/>.</summary>
+    public long NewPeerExchanges { get; internal set; }
     public long PushPullsServed { get; internal set; }
     public long PushPullFailures { get; internal set; }
     public long BroadcastsQueued { get; internal set; }

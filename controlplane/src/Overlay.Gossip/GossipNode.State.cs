@@ -99,11 +99,15 @@ public sealed partial class GossipNode
         if (oldState is NodeStateKind.Dead or NodeStateKind.Left)
         {
             Metrics.MembersJoined++;
-            _delegate.NotifyJoin(ToMember(in slot));
+            Member joined = ToMember(in slot);
+            _delegate.NotifyJoin(joined);
+            NoteStatePeer(joined, now);
         }
         else if (!oldMeta.AsSpan().SequenceEqual(MemberIdentity.Meta(slot.Identity)))
         {
-            _delegate.NotifyUpdate(ToMember(in slot));
+            Member updated = ToMember(in slot);
+            _delegate.NotifyUpdate(updated);
+            NoteStatePeer(updated, now);
         }
     }
 
@@ -215,6 +219,7 @@ public sealed partial class GossipNode
             Metrics.MembersDead++;
         }
         _delegate.NotifyLeave(ToMember(in slot));
+        _statePeers.Remove(d.Node);
     }
 
     /// <summary>Out-bids an accusation against us: a higher incarnation, announced as a local broadcast. Being

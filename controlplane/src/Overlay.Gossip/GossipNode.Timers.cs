@@ -18,6 +18,7 @@ public sealed partial class GossipNode
         SuspicionDeadline,
         RelayTimeout,
         ExchangeTimeout,
+        NewPeerExchange,
     }
 
     /// <summary>When <see cref="Tick"/> next has work, as a timestamp of the injected <see cref="TimeProvider"/>
@@ -112,6 +113,9 @@ public sealed partial class GossipNode
                 break;
             case TimerKind.ExchangeTimeout:
                 OnExchangeTimeout(timer.Arg);
+                break;
+            case TimerKind.NewPeerExchange:
+                OnNewPeerExchange((string)timer.Target!, now);
                 break;
         }
     }

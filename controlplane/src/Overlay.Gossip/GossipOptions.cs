@@ -93,6 +93,12 @@ public sealed record GossipOptions
     /// (Docker's rejoin of bootstrap nodes); 0 disables.</summary>
     public TimeSpan RejoinInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>About how many direct push/pulls a member that shares our user state
+    /// (<see cref="IGossipDelegate.SharesState"/>) gets when it is first seen (or seen in a new life): each member
+    /// that sees it exchanges with it with probability min(1, this / the number of other such members it knows),
+    /// decided after a random delay of up to <see cref="ProbeInterval"/>. 0 turns it off.</summary>
+    public int NewPeerExchanges { get; init; } = 2;
+
     /// <summary>Lifeguard (local-health awareness, nacks, dynamic suspicion, telling the suspect at once). False
     /// gives plain SWIM with suspicion: fixed timeout at the minimum, no nacks, no awareness. For comparisons.</summary>
     public bool Lifeguard { get; init; } = true;
@@ -129,6 +135,7 @@ public sealed record GossipOptions
         Check(UdpBufferSize is >= 576 and <= 65507, $"GossipOptions.UdpBufferSize must be 576..65507 bytes (is {UdpBufferSize})");
         Check(DeadNodeReclaimTime >= TimeSpan.Zero, $"GossipOptions.DeadNodeReclaimTime must not be negative (is {DeadNodeReclaimTime})");
         Check(TcpTimeout > TimeSpan.Zero, $"GossipOptions.TcpTimeout must be positive (is {TcpTimeout})");
+        Check(NewPeerExchanges >= 0, $"GossipOptions.NewPeerExchanges must be 0 or more (is {NewPeerExchanges})");
         Check(RejoinInterval >= TimeSpan.Zero, $"GossipOptions.RejoinInterval must not be negative (is {RejoinInterval})");
         Check(MetaMaxSize is >= 0 and <= 512, $"GossipOptions.MetaMaxSize must be 0..512 bytes (is {MetaMaxSize})");
         Check(ProtocolVersion is >= 1 and <= 5, $"GossipOptions.ProtocolVersion must be 1..5 (is {ProtocolVersion})");

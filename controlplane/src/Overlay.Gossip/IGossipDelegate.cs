@@ -42,4 +42,10 @@ public interface IGossipDelegate
     void NotifyUpdate(in Member member)
     {
     }
+
+    /// <summary>Whether <paramref name="member"/> keeps user state this delegate reads (its metadata says so). Such a
+    /// member, when first seen or seen with new metadata (a new life), may get a direct push/pull
+    /// (<see cref="GossipOptions.NewPeerExchanges"/>): user broadcasts are relayed only by members that read them, so
+    /// news sent while other members are around may never reach it otherwise until a periodic push/pull.</summary>
+    bool SharesState(in Member member) => false;
 }

@@ -13,11 +13,11 @@ public sealed class EndpointTableTests
         var table = Table("a", Time());
         EndpointRecord? first = table.Publish(42, "net", "e1", Mac(1), [Ip(1)], Vtep("a"));
         Assert.NotNull(first);
-        Assert.Equal(1UL, first.Version);
+        Assert.Equal(EpochVersion, first.Version);
         Assert.Null(table.Publish(42, "net", "e1", Mac(1), [Ip(1)], Vtep("a")));
         EndpointRecord? second = table.Publish(42, "net", "e1", Mac(1), [Ip(1), Ip(2)], Vtep("a"));
-        Assert.Equal(2UL, second!.Version);
-        Assert.Equal(2UL, table.Clock);
+        Assert.Equal(EpochVersion + 1, second!.Version);
+        Assert.Equal(EpochVersion + 1, table.Clock);
         Assert.Single(table.LocalEndpoints());
     }
 
@@ -33,7 +33,9 @@ public sealed class EndpointTableTests
         Assert.Equal(MergeOutcome.Applied, newer.Outcome);
         Assert.Same(newer.Broadcast, table.Records.Single(r => r.EndpointId == "e1"));
         Assert.Equal(7UL, table.Clock);
-        Assert.Equal(8UL, table.Publish(42, "net", "mine", Mac(50), [], Vtep("a"))!.Version);
+        Assert.Equal(EpochVersion, table.Publish(42, "net", "mine", Mac(50), [], Vtep("a"))!.Version);
+        table.Merge(Record("b", "e1", 3, version: EpochVersion + 1000));
+        Assert.Equal(EpochVersion + 1001, table.Publish(42, "net", "mine", Mac(50), [Ip(50)], Vtep("a"))!.Version);
     }
 
     [Fact]
@@ -49,6 +51,56 @@ public sealed class EndpointTableTests
         y.Merge(fromB);
         Assert.Equal("c", x.Records.Single().Owner);
         Assert.Equal("c", y.Records.Single().Owner);
+    }
+
+    [Fact]
+    public void Two_lives_of_one_owner_writing_one_key_at_the_same_version_resolve_to_the_same_record_in_either_order()
+    {
+        EndpointRecord oldLife = Record("b", "e1", 1, version: 5, boot: 0x10);
+        EndpointRecord newLife = Record("b", "e1", 1, version: 5, boot: 0x20);
+        var x = Table("x", Time());
+        var y = Table("y", Time());
+        x.Merge(oldLife);
+        Assert.Equal(MergeOutcome.Applied, x.Merge(newLife).Outcome);
+        y.Merge(newLife);
+        Assert.Equal(MergeOutcome.Unchanged, y.Merge(oldLife).Outcome);
+        Assert.Same(newLife, x.Records.Single());
+        Assert.Same(newLife, y.Records.Single());
+    }
+
+    [Fact]
+    public void A_table_started_later_writes_above_everything_an_earlier_life_wrote_without_hearing_of_it()
+    {
+        var time = Time();
+        var first = Table("a", time, boot: 0x10);
+        ulong last = 0;
+        for (int i = 0; i < 1000; i++)
+        {
+            last = first.Publish(42, "net", "e1", Mac(1), [Ip(1 + (i % 2))], Vtep("a"))!.Version;
+        }
+        time.Advance(TimeSpan.FromMilliseconds(1)); // kill -9 and start again: at least a millisecond later
+        var second = Table("a", time, boot: 0x20);
+        EndpointRecord reborn = second.Publish(42, "net", "e1", Mac(1), [Ip(1)], Vtep("a"))!;
+        Assert.True(reborn.Version > last, $"{reborn.Version} <= {last}");
+
+        var observer = Table("x", time);
+        observer.SetOwnerAlive("a", 0x20);
+        observer.Merge(first.Records.Single());
+        Assert.Equal(MergeOutcome.Applied, observer.Merge(reborn).Outcome);
+        Assert.Equal(Vtep("a"), observer.Desired.Remotes[new(42, Mac(1))]);
+    }
+
+    [Fact]
+    public void Versions_follow_the_table_clock_not_wall_clock_steps()
+    {
+        var clock = new ManualClock(Epoch);
+        var table = new EndpointTable("a", 7, Options(), clock);
+        ulong before = table.Publish(42, "net", "e1", Mac(1), [Ip(1)], Vtep("a"))!.Version;
+        clock.StepWall(TimeSpan.FromHours(-1));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        ulong after = table.Publish(42, "net", "e1", Mac(1), [Ip(2)], Vtep("a"))!.Version;
+        Assert.Equal(EndpointTable.WallVersion(Epoch + TimeSpan.FromSeconds(2)), after);
+        Assert.True(after > before);
     }
 
     [Fact]
@@ -77,7 +129,7 @@ public sealed class EndpointTableTests
         Assert.Null(table.Withdraw(42, "nope"));
         EndpointRecord tombstone = table.Withdraw(42, "e1")!;
         Assert.True(tombstone.Deleted);
-        Assert.Equal(11UL, tombstone.Version);
+        Assert.Equal(EpochVersion + 1, tombstone.Version);
         Assert.Equal(time.GetUtcNow(), tombstone.DeletedAt);
         Assert.Null(table.Withdraw(42, "e1"));
         Assert.Empty(table.LocalEndpoints());
@@ -115,7 +167,7 @@ public sealed class EndpointTableTests
         (EndpointRecord Ours, EndpointRecord Theirs)? seen = null;
         table.LocalEndpointSuperseded += (ours, theirs) => seen = (ours, theirs);
         table.SetOwnerAlive("b", BootOf("b"));
-        table.Merge(Record("b", "e1", 1, version: 2));
+        table.Merge(Record("b", "e1", 1, version: EpochVersion + 1));
         Assert.NotNull(seen);
         Assert.Equal("a", seen.Value.Ours.Owner);
         Assert.Equal("b", seen.Value.Theirs.Owner);
@@ -143,7 +195,7 @@ public sealed class EndpointTableTests
         var table = Table("a", Time());
         table.Publish(42, "net", "mine", Mac(1), [Ip(1)], Vtep("a"));
         table.SetOwnerAlive("b", BootOf("b"));
-        table.Merge(Record("b", "theirs", 1, version: 9, ips: [1]));
+        table.Merge(Record("b", "theirs", 1, version: EpochVersion + 9, ips: [1]));
         Assert.Equal("mine", table.ShadowedLocalEndpoints().Single().EndpointId);
         Assert.Equal(Vtep("b"), table.Desired.Remotes[new(42, Mac(1))]);
     }

@@ -15,6 +15,9 @@ internal static class Build
 
     public static FakeTimeProvider Time() => new(Epoch);
 
+    /// <summary>The version of a table's first write at <see cref="Epoch"/> (its hybrid clock's wall part).</summary>
+    public static ulong EpochVersion => EndpointTable.WallVersion(Epoch);
+
     public static EndpointTableOptions Options() => new();
 
     public static EndpointTable Table(string node, TimeProvider time, ulong boot = 0) =>

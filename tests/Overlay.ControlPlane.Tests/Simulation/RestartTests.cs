@@ -63,7 +63,7 @@ public sealed class RestartTests
     }
 
     [Fact]
-    public void A_restarted_node_that_publishes_before_it_has_heard_anything_still_ends_above_its_old_versions()
+    public void A_restarted_node_that_publishes_before_it_has_heard_anything_still_ends_above_its_old_versions_when_no_time_passed()
     {
         var cluster = new VirtualCluster(seed: 11);
         foreach (string n in new[] { "a", "b", "c" })
@@ -77,15 +77,54 @@ public sealed class RestartTests
         cluster.Settle();
         ulong old = cluster.Nodes["b"].Gossip.Table.Records.Single().Version;
 
-        // A table created and published into before the node joins: version 1, below the old write.
+        // A table created and published into before the node joins, at the same instant as the old writes (as if
+        // the clocks were skewed by more than the restart took): its hybrid clock is below the old write.
         cluster.Kill("a");
         var early = new EndpointTable("a", 0xB007, Options(), cluster.Time);
-        Assert.Equal(1UL, early.Publish(42, "net", "e1", Mac(1), [Ip(1)], Vtep("a"))!.Version);
+        ulong first = early.Publish(42, "net", "e1", Mac(1), [Ip(1)], Vtep("a"))!.Version;
+        Assert.True(first < old);
         EndpointRecord oldRecord = cluster.Nodes["b"].Gossip.Table.Records.Single();
         MergeResult refuted = early.Merge(oldRecord);
         Assert.Equal(MergeOutcome.Refuted, refuted.Outcome);
         Assert.Equal(old + 1, refuted.Broadcast!.Version);
         Assert.False(refuted.Broadcast.Deleted);
         Assert.Equal(new[] { Ip(1) }, refuted.Broadcast.Addresses.ToArray());
+    }
+
+    /// <summary>The interop rig's case: the restarted owner joins through a member that keeps no endpoint table, so
+    /// it learns nothing of its earlier life before it publishes, and no push/pull follows. Its first write must
+    /// still win everywhere by broadcast alone (one dissemination: seconds), not wait for a push/pull in which it
+    /// would refute its earlier life.</summary>
+    [Theory]
+    [InlineData(21, 0.0)]
+    [InlineData(22, 0.1)]
+    [InlineData(23, 0.2)]
+    public void A_restarted_owner_that_learns_nothing_at_join_is_installed_everywhere_by_its_broadcast_alone(int seed, double loss)
+    {
+        var cluster = new VirtualCluster(seed, loss);
+        string[] names = [.. Enumerable.Range(0, 20).Select(i => $"n{i}")];
+        foreach (string n in names)
+        {
+            cluster.Start(n, boot: BootOf(n));
+        }
+        EndpointGossip a = cluster.Nodes["n0"].Gossip;
+        a.Publish(42, "net", "e1", Mac(1), [Ip(1)], Vtep("n0"));
+        cluster.Settle();
+        ulong old = cluster.Nodes["n1"].Gossip.Table.Records.Single().Version;
+
+        cluster.Kill("n0");
+        cluster.Time.Advance(TimeSpan.FromSeconds(1)); // kill -9, start again
+        EndpointGossip reborn = cluster.Start("n0", boot: 0xB007, joinExchange: false);
+        EndpointRecord first = reborn.Publish(42, "net", "e1", Mac(1), [Ip(1)], Vtep("n0"))!;
+        Assert.True(first.Version > old);
+        cluster.DeliverAll();
+
+        foreach (string n in names[1..])
+        {
+            Assert.True(cluster.Nodes[n].Gossip.Table.TryGet(42, "e1", out EndpointRecord held));
+            Assert.Equal(0xB007UL, held.OwnerBoot);
+            Assert.Equal(Vtep("n0"), cluster.Nodes[n].Sink.Remotes[new(42, Mac(1))]);
+        }
+        cluster.AssertDataplanesConsistent();
     }
 }

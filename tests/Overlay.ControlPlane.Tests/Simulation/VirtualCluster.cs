@@ -36,8 +36,9 @@ internal sealed class VirtualCluster
     public int Messages { get; private set; }
 
     /// <summary>Starts (or restarts, with a new table) a node: it and the live nodes learn of each other, then it
-    /// does a join push/pull with one of them.</summary>
-    public EndpointGossip Start(string name, ulong boot)
+    /// does a join push/pull with one of them (unless <paramref name="joinExchange"/> is false: its seed keeps no
+    /// endpoint table, a plain memberlist member).</summary>
+    public EndpointGossip Start(string name, ulong boot, bool joinExchange = true)
     {
         var sink = new RecordingSink();
         var gossip = new EndpointGossip(
@@ -50,7 +51,7 @@ internal sealed class VirtualCluster
             Nodes[other].Gossip.NotifyJoin(Member(name, meta: gossip.NodeMeta(512)));
             gossip.NotifyJoin(Member(other, meta: Nodes[other].Gossip.NodeMeta(512)));
         }
-        if (others.Count > 0)
+        if (joinExchange && others.Count > 0)
         {
             Exchange(name, others[_random.Next(others.Count)], join: true);
         }

@@ -99,6 +99,30 @@ public sealed class GossipInteropFixture : IDisposable
         }
     }
 
+    /// <summary>Why h{n} has not installed the other daemon's endpoint, or null when it has: `overlayctl endpoints`
+    /// lists it installed (written by the other daemon's current life) and the switch holds a static entry for its MAC
+    /// pointing at the other host.</summary>
+    public string? EndpointProblem(int n)
+    {
+        int m = 3 - n;
+        var e = Endpoints[m - 1];
+        try
+        {
+            var ctl = Daemon(n).Ctl;
+            var rows = ctl.Endpoints().Where(r => r.Vni == Vni && r.EndpointId == $"h{m}/{e.Name}").ToList();
+            if (rows.Count != 1 || rows[0].State != "installed" || rows[0].Owner != $"h{m}" || rows[0].Vtep != Host(m).Vtep)
+                return $"h{n} has not installed h{m}/{e.Name}:\n  {string.Join("\n  ", rows)}";
+            var fdb = ctl.FdbShow().Where(r => r.Vni == Vni && string.Equals(r.Mac, e.Mac, StringComparison.OrdinalIgnoreCase)).ToList();
+            return fdb.Count == 1 && fdb[0].Kind == "static" && fdb[0].Dst == Host(m).Vtep
+                ? null
+                : $"h{n}'s switch does not point {e.Mac} at h{m} ({Host(m).Vtep}):\n  {string.Join("\n  ", fdb)}";
+        }
+        catch (Exception ex) when (ex is CommandException or InvalidOperationException)
+        {
+            return $"h{n}: overlayctl failed: {ex.Message}";
+        }
+    }
+
     /// <summary>Why the Go peer has not printed <paramref name="count"/> <paramref name="kind"/> events about each of
     /// <paramref name="members"/>, or null when it has.</summary>
     public string? GoProblem(string kind, int count, params string[] members)

@@ -12,7 +12,15 @@ namespace Overlay.ControlPlane.Endpoints;
 /// <list type="bullet">
 /// <item>One record per key (network, endpoint id); a newer write (<see cref="RecordOrder.CompareWrites"/>)
 /// replaces an older one, an equal one is a no-op, so merging is order-independent and idempotent.</item>
-/// <item>Versions are Lamport times: every write of ours is above every version this table has seen.</item>
+/// <item>Versions are hybrid logical clock times: every write of ours is above every version this table has seen
+/// (Lamport) and at least the table's clock in milliseconds shifted left by <see cref="CounterBits"/>. The wall
+/// part is what puts a restarted owner's first write above its earlier life's last one, although the new process
+/// starts knowing nothing: the earlier life wrote at most at its own time (plus the skew of the clocks it heard
+/// from), the new one writes at a later time. Learning the old versions from the cluster before publishing is not
+/// enough: a node whose only seed keeps no endpoint table (a plain memberlist member) learns nothing at join. Nor
+/// is ordering equal versions by boot id: boot ids are random, so the old life would win half the time. Where
+/// clocks are skewed by more than the restart took, the earlier life's copy can still win; its owner refutes it
+/// when it sees it (a push/pull, or the direct exchange with a new peer), as before.</item>
 /// <item>Only the owner writes its records. A record that names us as owner but that we did not write in this life
 /// is answered with what we hold, written again above it (a refutation, as memberlist refutes suspicion).</item>
 /// <item>Records of dead, departed or not yet announced owners are kept but suspended; they are dropped when the
@@ -24,6 +32,11 @@ public sealed partial class EndpointTable
     /// <summary>The largest version accepted (a far-future version from a broken peer must not exhaust the
     /// clock).</summary>
     public const ulong MaxVersion = 1UL << 62;
+
+    /// <summary>Low bits of a version that count writes within one millisecond (65,536 before the clock runs
+    /// ahead of time); the bits above hold Unix milliseconds, which stay below <see cref="MaxVersion"/> until
+    /// about the year 2200.</summary>
+    public const int CounterBits = 16;
 
     private readonly Dictionary<EndpointKey, EndpointRecord> _records = [];
     private readonly Dictionary<string, HashSet<EndpointKey>> _byOwner = new(StringComparer.Ordinal);
@@ -174,7 +187,20 @@ public sealed partial class EndpointTable
         {
             throw new InvalidOperationException($"the endpoint table's clock reached its limit ({MaxVersion})");
         }
-        return ++_clock;
+        _clock = Math.Max(_clock + 1, WallVersion(Now));
+        return _clock;
+    }
+
+    /// <summary>The smallest version written at <paramref name="at"/>: its Unix milliseconds, shifted above the
+    /// counter bits (0 before 1970; capped below <see cref="MaxVersion"/>).</summary>
+    public static ulong WallVersion(DateTimeOffset at)
+    {
+        long ms = at.ToUnixTimeMilliseconds();
+        if (ms <= 0)
+        {
+            return 0;
+        }
+        return Math.Min((ulong)ms << CounterBits, MaxVersion - (1UL << CounterBits));
     }
 
     /// <summary>Puts <paramref name="now"/> in place of <paramref name="old"/> (the record at its key, or null).</summary>

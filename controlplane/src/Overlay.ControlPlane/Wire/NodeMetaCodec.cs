@@ -20,6 +20,9 @@ internal static class NodeMetaCodec
         return meta;
     }
 
+    /// <summary>Whether the metadata is ours: the member runs an endpoint table and reads our broadcasts.</summary>
+    public static bool IsOurs(ReadOnlySpan<byte> meta) => meta.Length >= Size && meta[0] == Format;
+
     /// <summary>Reads the boot id. No metadata is a member that announces none (boot id 0, its records are
     /// taken whatever life wrote them); false for metadata that is there but not ours or not readable.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> meta, out ulong bootId)
