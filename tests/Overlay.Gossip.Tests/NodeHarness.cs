@@ -1,3 +1,4 @@
+using Overlay.Testing;
 using Overlay.Gossip.Membership;
 using Overlay.Gossip.Messages;
 using Overlay.Gossip.Transport;

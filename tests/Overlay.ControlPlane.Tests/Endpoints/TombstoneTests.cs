@@ -1,3 +1,4 @@
+using Overlay.Testing;
 using Overlay.ControlPlane.Endpoints;
 using Overlay.ControlPlane.Tests.Simulation;
 using Overlay.ControlPlane.Wire;

@@ -1,11 +1,11 @@
-namespace Overlay.Gossip.Tests;
+namespace Overlay.Testing;
 
 /// <summary>
 /// A clock a test moves by hand, with the two clocks a real machine has: a monotonic one
 /// (<see cref="GetTimestamp"/>, in ticks) that only goes forward, and a wall clock (<see cref="GetUtcNow"/>) that
 /// moves with it but can also be stepped on its own, as NTP or an operator steps it.
 /// </summary>
-internal sealed class ManualClock(DateTimeOffset wall) : TimeProvider
+public sealed class ManualClock(DateTimeOffset wall) : TimeProvider
 {
     private long _timestamp;
     private DateTimeOffset _wall = wall;
