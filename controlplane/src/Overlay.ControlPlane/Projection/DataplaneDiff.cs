@@ -45,39 +45,35 @@ public sealed class DataplaneDiff
         var remotes = new List<RemoteChange>();
         foreach (RemoteKey key in remoteKeys)
         {
-            bool has = applied.Remotes.TryGetValue(key, out IpAddr was);
-            bool wants = desired.Remotes.TryGetValue(key, out IpAddr vtep);
-            if (wants && !has)
-            {
-                remotes.Add(new RemoteChange(DiffOp.Add, key, vtep, IpAddr.None));
-            }
-            else if (wants && was != vtep)
-            {
-                remotes.Add(new RemoteChange(DiffOp.Replace, key, vtep, was));
-            }
-            else if (!wants && has)
-            {
-                remotes.Add(new RemoteChange(DiffOp.Remove, key, IpAddr.None, was));
-            }
+            if (Compare(applied.Remotes, desired.Remotes, key, out var op, out IpAddr vtep, out IpAddr was))
+                remotes.Add(new RemoteChange(op, key, vtep, was));
         }
         var neighbours = new List<NeighbourChange>();
         foreach (NeighbourKey key in neighbourKeys)
         {
-            bool has = applied.Neighbours.TryGetValue(key, out MacAddress was);
-            bool wants = desired.Neighbours.TryGetValue(key, out MacAddress mac);
-            if (wants && !has)
-            {
-                neighbours.Add(new NeighbourChange(DiffOp.Add, key, mac, MacAddress.Zero));
-            }
-            else if (wants && was != mac)
-            {
-                neighbours.Add(new NeighbourChange(DiffOp.Replace, key, mac, was));
-            }
-            else if (!wants && has)
-            {
-                neighbours.Add(new NeighbourChange(DiffOp.Remove, key, MacAddress.Zero, was));
-            }
+            if (Compare(applied.Neighbours, desired.Neighbours, key, out var op, out MacAddress mac, out MacAddress was))
+                neighbours.Add(new NeighbourChange(op, key, mac, was));
         }
         return new DataplaneDiff(remotes, neighbours);
+    }
+
+    /// <summary>What turns <paramref name="applied"/>'s value of <paramref name="key"/> into
+    /// <paramref name="desired"/>'s: add, replace or remove (the absent side's value stays default); false when
+    /// nothing changes.</summary>
+    private static bool Compare<TKey, TValue>(IReadOnlyDictionary<TKey, TValue> applied, IReadOnlyDictionary<TKey, TValue> desired,
+        TKey key, out DiffOp op, out TValue value, out TValue was)
+        where TValue : IEquatable<TValue>
+    {
+        bool has = applied.TryGetValue(key, out was!);
+        bool wants = desired.TryGetValue(key, out value!);
+        if (wants && !has) op = DiffOp.Add;
+        else if (wants && !was.Equals(value)) op = DiffOp.Replace;
+        else if (!wants && has) op = DiffOp.Remove;
+        else
+        {
+            op = default;
+            return false;
+        }
+        return true;
     }
 }

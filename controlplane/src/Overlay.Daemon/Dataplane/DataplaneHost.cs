@@ -35,7 +35,7 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
     }
 
     /// <summary>The first worker's switch replica: names and structure (the same in every replica).</summary>
-    public VxlanSwitch? Switch { get; private set; }
+    public VxlanSwitch? Switch => Worker?.Workers[0].Switch;
     /// <summary>The workers; one unless dataplane.workers asks for more.</summary>
     public SwitchWorkerGroup? Worker { get; private set; }
     public IReadOnlyList<PortInfo> PortInfos => _ports;
@@ -119,13 +119,15 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
             workers.Add(new SwitchWorker(sw, outside, tapFds, underlays.Select(u => u.Fd).ToList(), _time, c.BatchSize, LogWorkerError,
                 index: w, cpu: cpu));
         }
-        Switch = workers[0].Switch;
-        Worker = new SwitchWorkerGroup(workers, exchange);
+        Worker = new SwitchWorkerGroup(workers);
         _owned.Insert(0, Worker);
         Worker.Start();
         // Every worker pins itself before it runs its first command: after this round trip the outcome is known.
         Worker.InvokeEachAsync(_ => 0).Wait(TimeSpan.FromSeconds(5));
-        foreach (var w in workers.Where(w => w.PinErrno != 0)) LogPinFailed(workers.IndexOf(w), c.Cpus[workers.IndexOf(w) % c.Cpus.Count], w.PinErrno);
+        for (int w = 0; w < workers.Count; w++)
+        {
+            if (workers[w].PinErrno != 0) LogPinFailed(w, c.Cpus[w % c.Cpus.Count], workers[w].PinErrno);
+        }
         LogWorkers(c.Workers, c.Cpus.Count == 0 ? "none" : string.Join(",", c.Cpus));
         LogStarted(c.NodeName, c.Networks.Count, _ports.Count);
     }

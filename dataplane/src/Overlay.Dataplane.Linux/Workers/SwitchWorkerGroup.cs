@@ -12,22 +12,16 @@ public sealed class SwitchWorkerGroup : IDisposable
 {
     private readonly SwitchWorker[] _workers;
 
-    public SwitchWorkerGroup(IReadOnlyList<SwitchWorker> workers, LearnExchange? exchange = null)
+    public SwitchWorkerGroup(IReadOnlyList<SwitchWorker> workers)
     {
         if (workers.Count == 0) throw new ArgumentException("at least one worker", nameof(workers));
         _workers = [.. workers];
-        Exchange = exchange;
     }
 
     public IReadOnlyList<SwitchWorker> Workers => _workers;
 
     /// <summary>The replicas, worker by worker; the first one's is the reference for names and structure.</summary>
     public IEnumerable<VxlanSwitch> Switches => _workers.Select(w => w.Switch);
-
-    public LearnExchange? Exchange { get; }
-
-    public long Batches => _workers.Sum(w => w.Batches);
-    public long Errors => _workers.Sum(w => w.Errors);
 
     public void Start()
     {
