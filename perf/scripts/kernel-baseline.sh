@@ -7,7 +7,7 @@
 #   kernel    "kernel<->kernel"      kernel vxlan device on h1 and h2
 #   overlayd  "overlayd<->overlayd"  overlayd on h1 and h2
 #   mixed     "overlayd<->kernel"    overlayd on h1, kernel vxlan on h2
-#   no-tso, no-tap-offloads, no-udp-gso, no-udp-gro, no-offloads
+#   no-tunnel-gso, no-tso, no-tap-offloads, no-udp-gso, no-udp-gro, no-offloads
 #             "overlayd<->overlayd" with that offload (or all of them) switched off
 #   workers2  "overlayd<->overlayd" with two switch workers per daemon (multi-queue TAPs, SO_REUSEPORT)
 #   pinned2   the same, the workers pinned to CPUs 0 and 1
@@ -172,13 +172,14 @@ PY
 
 # ---- rows -----------------------------------------------------------------------------------
 
-OFFLOAD_ROWS=(no-tso no-tap-offloads no-udp-gso no-udp-gro no-offloads)
+OFFLOAD_ROWS=(no-tunnel-gso no-tso no-tap-offloads no-udp-gso no-udp-gro no-offloads)
 WORKER_ROWS=(workers2 pinned2)
 row_name() {
     case "$1" in
         kernel) echo "kernel<->kernel" ;;
         overlayd) echo "overlayd<->overlayd" ;;
         mixed) echo "overlayd<->kernel" ;;
+        no-tunnel-gso) echo "overlayd, UDP-tunnel GSO off" ;;
         no-tso) echo "overlayd, TSO off" ;;
         no-tap-offloads) echo "overlayd, TAP offloads off" ;;
         no-udp-gso) echo "overlayd, UDP GSO off" ;;
@@ -199,11 +200,12 @@ row_modes() {
 # row_dataplane ROW: the overlayd config's "dataplane" members for ROW.
 row_dataplane() {
     case "$1" in
+        no-tunnel-gso) echo '"udpTunnelGso":false' ;;
         no-tso) echo '"tso":false' ;;
         no-tap-offloads) echo '"tapOffloads":false' ;;
         no-udp-gso) echo '"udpGso":false' ;;
         no-udp-gro) echo '"udpGro":false' ;;
-        no-offloads) echo '"tapOffloads":false,"udpGso":false,"udpGro":false' ;;
+        no-offloads) echo '"tapOffloads":false,"udpGso":false,"udpGro":false,"udpTunnelGso":false' ;;
         workers2) echo '"workers":2' ;;
         pinned2) echo '"workers":2,"cpus":[0,1]' ;;
         *) echo '' ;;
@@ -318,7 +320,7 @@ while (($#)); do
         -o) OUT_FILE="$2"; shift 2 ;;
         -t) DURATION="$2"; shift 2 ;;
         all) ROWS+=(kernel overlayd mixed "${OFFLOAD_ROWS[@]}" "${WORKER_ROWS[@]}"); shift ;;
-        kernel|overlayd|mixed|no-tso|no-tap-offloads|no-udp-gso|no-udp-gro|no-offloads|workers2|pinned2) ROWS+=("$1"); shift ;;
+        kernel|overlayd|mixed|no-tunnel-gso|no-tso|no-tap-offloads|no-udp-gso|no-udp-gro|no-offloads|workers2|pinned2) ROWS+=("$1"); shift ;;
         "kernel<->kernel") ROWS+=(kernel); shift ;;
         "overlayd<->overlayd") ROWS+=(overlayd); shift ;;
         "overlayd<->kernel") ROWS+=(mixed); shift ;;

@@ -50,7 +50,8 @@ public sealed partial class ConfigValidator
         }
         var tap = !o.Dataplane.TapOffloads ? TapOffloads.None
             : TapOffloads.Checksum | (o.Dataplane.Tso ? TapOffloads.Tso : 0) | (o.Dataplane.Uso ? TapOffloads.Uso : 0);
-        var offloads = new OffloadConfig(gso, sourcePorts, o.Dataplane.UdpGro, refused, tap);
+        var offloads = new OffloadConfig(gso, sourcePorts, o.Dataplane.UdpGro, refused, tap,
+            o.Dataplane.UdpTunnelGso && (tap & TapOffloads.Tso) != 0 && o.Dataplane.Workers == 1);
         var gossip = Gossip(o.Gossip, vxlan.LocalV4.IsNone ? vxlan.LocalV6 : vxlan.LocalV4);
 
         var networks = new List<NetworkConfig>();

@@ -72,6 +72,10 @@ public sealed class DataplaneOptions
     public bool Tso { get; set; } = true;
     /// <summary>UDP segmentation offload on the TAPs (Linux 6.2+).</summary>
     public bool Uso { get; set; } = true;
+    /// <summary>Carry TSO/USO super-frames to remote VTEPs whole, as UDP-tunnel GSO packets through a TAP on the underlay
+    /// (Linux 6.18, TUN_F_UDP_TUNNEL_GSO; tc redirects between that TAP and the underlay device), and take received
+    /// super-packets the same way, as the kernel's own VXLAN does. Falls back to the UDP path by itself.</summary>
+    public bool UdpTunnelGso { get; set; } = true;
     /// <summary>Switch workers: each reads its own queue of every TAP (multi-queue TAPs) and its own underlay
     /// socket (SO_REUSEPORT), with its own replica of the forwarding tables; the kernel keeps a flow on one.</summary>
     public int Workers { get; set; } = 1;

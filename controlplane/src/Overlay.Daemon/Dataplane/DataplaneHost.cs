@@ -67,6 +67,8 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
         int bufferSize = Math.Max(PacketBufferPool.DefaultSmallSize, PacketBufferPool.Headroom + c.UnderlayMtu + 64);
         // Large buffers hold the super-frames that GRO builds for the TAPs: a few per port in flight.
         int large = c.Offloads.Tap == TapOffloads.None ? 0 : Math.Max(64, 16 * c.Networks.Sum(n => n.Endpoints.Count));
+        // With the UDP-tunnel path, super-frames travel whole: a read batch of them and the receive side's besides.
+        if (c.Offloads.UdpTunnelGso) large = Math.Max(large, 2 * c.BatchSize + 64);
         var exchange = c.Workers > 1 ? new LearnExchange(c.Workers) : null;
         var workers = new List<SwitchWorker>();
         TapDevice[] firstQueues = [];
@@ -76,6 +78,8 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
             var pool = new PacketBufferPool(c.Buffers, bufferSize, large);
             var underlays = OpenUnderlays(c, first: w == 0);
             IOutsidePort outside = underlays.Count == 1 ? underlays[0] : new DualStackOutsidePort(underlays[0], underlays[1], c.BatchSize);
+            var underlayFds = underlays.Select(u => u.Fd).ToList();
+            if (w == 0) outside = WithTunnel(c, outside, underlayFds);
             var sw = new VxlanSwitch(pool, c.Vxlan, outside, _time, c.BatchSize);
             if (exchange is not null) sw.JoinExchange(exchange, w, ShareInterval);
             var tapFds = new List<int>();
@@ -105,6 +109,7 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
                         tap = firstQueues[queues.Count].ShareForWriting();
                         polled = false;
                     }
+                    tap.KeepsSuperFrames = TunnelTap is not null;
                     _owned.Add(tap);
                     queues.Add(tap);
                     var port = sw.AddPort(e.Name, tap, network, e.AttachTap is not null ? tap.Mtu : e.Mtu);
@@ -116,7 +121,7 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
             }
             if (w == 0) firstQueues = [.. queues];
             int cpu = c.Cpus.Count == 0 ? -1 : c.Cpus[w % c.Cpus.Count];
-            workers.Add(new SwitchWorker(sw, outside, tapFds, underlays.Select(u => u.Fd).ToList(), _time, c.BatchSize, LogWorkerError,
+            workers.Add(new SwitchWorker(sw, outside, tapFds, underlayFds, _time, c.BatchSize, LogWorkerError,
                 index: w, cpu: cpu));
         }
         Worker = new SwitchWorkerGroup(workers);

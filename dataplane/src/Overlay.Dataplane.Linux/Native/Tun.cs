@@ -34,4 +34,8 @@ internal static class Tun
     public const uint TUN_F_UFO = 0x10;
     public const uint TUN_F_USO4 = 0x20;
     public const uint TUN_F_USO6 = 0x40;
+    /// <summary>TSO/USO inside a UDP tunnel (Linux 6.18): needs a 24-byte virtio header (TUNSETVNETHDRSZ).</summary>
+    public const uint TUN_F_UDP_TUNNEL_GSO = 0x80;
+    /// <summary>The same with a partial outer UDP checksum (SKB_GSO_UDP_TUNNEL_CSUM).</summary>
+    public const uint TUN_F_UDP_TUNNEL_GSO_CSUM = 0x100;
 }

@@ -22,6 +22,26 @@ public sealed unsafe partial class TapDevice
     private byte* _scratch;
     private GsoSegmenter? _segmenter;
     private GroCoalescer? _coalescer;
+    /// <summary>With <see cref="KeepsSuperFrames"/>: the large buffer the next frame is read into.</summary>
+    private int _held = -1;
+
+    /// <summary>Super-frames read are handed on whole (in a large buffer, with their virtio header in
+    /// <see cref="PacketBatch.Headers"/>) instead of being segmented here: for a switch whose outside carries them.</summary>
+    public bool KeepsSuperFrames { get; set; }
+
+    /// <inheritdoc />
+    public bool Accepts(in VirtioNetHeader header)
+    {
+        if (!header.IsGso && !header.NeedsChecksum) return true;
+        if (!VnetHeader) return false;
+        if (!header.IsGso) return (Offloads & TapOffloads.Checksum) != 0;
+        return header.GsoKind switch
+        {
+            VirtioNetHeader.GsoTcpV4 or VirtioNetHeader.GsoTcpV6 => (Offloads & TapOffloads.Tso) != 0,
+            VirtioNetHeader.GsoUdpL4 => (Offloads & TapOffloads.Uso) != 0,
+            _ => false,
+        };
+    }
 
     /// <summary>The offloads in force (what the kernel accepted of what was asked).</summary>
     public TapOffloads Offloads { get; private set; }
@@ -71,7 +91,12 @@ public sealed unsafe partial class TapDevice
         int added = 0;
         while (batch.Free >= SegmentsReserve || (batch.Free > 0 && (Offloads & (TapOffloads.Tso | TapOffloads.Uso)) == 0))
         {
-            nint n = Libc.Read(_fd, _scratch, ScratchBytes);
+            // With KeepsSuperFrames the frame lands in a large pool buffer, ready to be handed on without a copy.
+            if (KeepsSuperFrames && _held < 0 && !pool.TryRentLarge(out _held)) _held = -1;
+            bool held = KeepsSuperFrames && _held >= 0;
+            byte* target = held ? pool.Pointer(_held) + PacketBufferPool.Headroom - VirtioNetHeader.Size : _scratch;
+            int capacity = held ? Math.Min(ScratchBytes, pool.LargeSize - PacketBufferPool.Headroom + VirtioNetHeader.Size) : ScratchBytes;
+            nint n = Libc.Read(_fd, target, (nuint)capacity);
             if (n <= 0)
             {
                 if (n < 0)
@@ -86,14 +111,22 @@ public sealed unsafe partial class TapDevice
                 }
                 break;
             }
-            if (n <= VirtioNetHeader.Size || n > ScratchBytes)
+            if (n <= VirtioNetHeader.Size || n >= capacity)
             {
                 RxTruncated++;
                 continue;
             }
-            var header = VirtioNetHeader.Read(new ReadOnlySpan<byte>(_scratch, VirtioNetHeader.Size));
-            var frame = new Span<byte>(_scratch + VirtioNetHeader.Size, (int)n - VirtioNetHeader.Size);
+            var header = VirtioNetHeader.Read(new ReadOnlySpan<byte>(target, VirtioNetHeader.Size));
+            var frame = new Span<byte>(target + VirtioNetHeader.Size, (int)n - VirtioNetHeader.Size);
             RxBytes += frame.Length;
+            if (header.IsGso && held)
+            {
+                batch.Add(_held, PacketBufferPool.Headroom, frame.Length, header);
+                _held = -1;
+                RxSuperFrames++;
+                added++;
+                continue;
+            }
             if (header.IsGso)
             {
                 var result = _segmenter.Segment(frame, header, batch);
@@ -140,6 +173,15 @@ public sealed unsafe partial class TapDevice
         int failed = 0;
         for (int i = 0; i < count; i++)
         {
+            ref readonly var header = ref batch.Headers[i];
+            if (header.IsGso || header.NeedsChecksum)
+            {
+                // Already a super-frame (or a partial checksum): what GRO holds leaves first, to keep the order.
+                while (!gro.Flush()) failed += WriteOutput(pool, gro);
+                failed += WriteOutput(pool, gro);
+                failed += WriteWhole(pool, batch.Handles[i], batch.Offsets[i], batch.Lengths[i], header);
+                continue;
+            }
             while (gro.Add(batch.Handles[i], batch.Offsets[i], batch.Lengths[i]) == GroAddResult.OutputFull)
             {
                 failed += WriteOutput(pool, gro);
@@ -184,6 +226,30 @@ public sealed unsafe partial class TapDevice
         }
         output.ReturnAll(pool);
         return lost;
+    }
+
+    /// <summary>Writes one frame behind <paramref name="header"/> (in its headroom) and returns the buffer; returns how
+    /// many segments were lost.</summary>
+    private int WriteWhole(PacketBufferPool pool, int handle, int offset, int length, in VirtioNetHeader header)
+    {
+        byte* frame = pool.Pointer(handle) + offset;
+        header.Write(new Span<byte>(frame - VirtioNetHeader.Size, VirtioNetHeader.Size));
+        nint n;
+        do n = Libc.Write(_fd, frame - VirtioNetHeader.Size, (nuint)(length + VirtioNetHeader.Size));
+        while (n < 0 && Errno.Last == Errno.EINTR);
+        pool.Return(handle);
+        int segments = header.IsGso ? Segments(length - header.HeaderLength, header.GsoSize) : 1;
+        if (n >= 0)
+        {
+            TxBytes += length;
+            if (header.IsGso) TxSuperFrames++;
+            return 0;
+        }
+        int errno = Errno.Last;
+        LastErrno = errno;
+        if (errno is Errno.EAGAIN or Errno.ENOBUFS) TxDropped += segments;
+        else TxErrors += segments;
+        return segments;
     }
 
     /// <summary>Datagrams or TCP segments in a super-frame of <paramref name="payload"/> bytes after its headers.</summary>

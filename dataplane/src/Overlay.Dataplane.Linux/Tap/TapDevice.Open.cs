@@ -157,14 +157,14 @@ public sealed unsafe partial class TapDevice
         return shared;
     }
 
-    private static int OpenTun(string name, string where)
+    internal static int OpenTun(string name, string where)
     {
         int fd = Libc.Open(Tun.DevicePath, Sys.O_RDWR | Sys.O_NONBLOCK | Sys.O_CLOEXEC);
         if (fd < 0) throw LinuxIoException.FromLastError($"open {Tun.DevicePath} for {name}{where}");
         return fd;
     }
 
-    private static string SetInterface(int fd, string name, short flags, string where)
+    internal static string SetInterface(int fd, string name, short flags, string where)
     {
         IfReq req = default;
         req.TrySetName(name);

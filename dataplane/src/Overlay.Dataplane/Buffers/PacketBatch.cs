@@ -1,3 +1,4 @@
+using Overlay.Dataplane.Offload;
 using Overlay.Packets;
 
 namespace Overlay.Dataplane.Buffers;
@@ -6,6 +7,8 @@ namespace Overlay.Dataplane.Buffers;
 /// A batch of packets as parallel arrays (struct of arrays): buffer handle, where the packet starts in its
 /// buffer, its length, and the underlay peer (source on receive, destination on send).
 /// A batch owns the buffers it holds: whoever empties it returns them or hands them on.
+/// A packet may carry a virtio header (<see cref="Headers"/>): a TCP/UDP super-frame to be segmented later, or a frame
+/// whose L4 checksum is still partial. Only ports that take such frames whole ever get one; the rest is plain.
 /// </summary>
 public sealed class PacketBatch
 {
@@ -17,6 +20,7 @@ public sealed class PacketBatch
         Lengths = new int[capacity];
         Peers = new IpAddr[capacity];
         PeerPorts = new ushort[capacity];
+        Headers = new VirtioNetHeader[capacity];
     }
 
     public int Capacity => Handles.Length;
@@ -29,6 +33,10 @@ public sealed class PacketBatch
     public int[] Lengths { get; }
     public IpAddr[] Peers { get; }
     public ushort[] PeerPorts { get; }
+    /// <summary>Per packet: <see cref="VirtioNetHeader.None"/> for an ordinary frame with complete checksums, else
+    /// how the kernel must finish it (GSO type and size, partial checksum), with offsets counted from the frame's first
+    /// byte.</summary>
+    public VirtioNetHeader[] Headers { get; }
 
     /// <summary>Appends a packet; the batch takes ownership of <paramref name="handle"/>.</summary>
     public void Add(int handle, int offset, int length, IpAddr peer = default, ushort peerPort = 0)
@@ -39,7 +47,16 @@ public sealed class PacketBatch
         Lengths[i] = length;
         Peers[i] = peer;
         PeerPorts[i] = peerPort;
+        Headers[i] = default;
         Count = i + 1;
+    }
+
+    /// <summary>Appends a super-frame or a partial-checksum frame with its virtio header; the batch takes
+    /// ownership of <paramref name="handle"/>.</summary>
+    public void Add(int handle, int offset, int length, in VirtioNetHeader header, IpAddr peer = default, ushort peerPort = 0)
+    {
+        Add(handle, offset, length, peer, peerPort);
+        Headers[Count - 1] = header;
     }
 
     public Span<byte> Packet(PacketBufferPool pool, int index) =>

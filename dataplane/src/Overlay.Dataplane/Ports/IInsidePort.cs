@@ -1,4 +1,5 @@
 using Overlay.Dataplane.Buffers;
+using Overlay.Dataplane.Offload;
 
 namespace Overlay.Dataplane.Ports;
 
@@ -14,4 +15,8 @@ public interface IInsidePort
     /// some back to coalesce them with the next ones) and leaves the batch empty. Returns how many of the
     /// frames were written; the rest were dropped by the device.</summary>
     int Write(PacketBufferPool pool, PacketBatch batch);
+
+    /// <summary>True when <see cref="Write"/> takes a frame with <paramref name="header"/> as it is (a super-frame, a
+    /// partial checksum); otherwise the switch segments it or completes its checksum first.</summary>
+    bool Accepts(in VirtioNetHeader header) => !header.IsGso && !header.NeedsChecksum;
 }

@@ -1,6 +1,8 @@
 using Overlay.Dataplane.Bridging;
 using Overlay.Dataplane.Buffers;
 using Overlay.Dataplane.Counters;
+using Overlay.Dataplane.Offload;
+using Overlay.Dataplane.Vxlan;
 using Overlay.Packets;
 
 namespace Overlay.Dataplane.Switching;
@@ -16,68 +18,130 @@ public sealed partial class VxlanSwitch
     {
         var port = _portArray[portIndex];
         var network = port.Network;
-        var fdb = network.Fdb;
-        bool learning = network.Settings.Learning;
         long now = _time.GetTimestamp();
 
         for (int i = 0; i < rx.Count; i++)
         {
-            int handle = rx.Handles[i];
-            int offset = rx.Offsets[i];
             int length = rx.Lengths[i];
-            var frame = _pool.Span(handle).Slice(offset, length);
-
             port.Counters.RxPackets++;
             port.Counters.RxBytes += length;
             network.Counters.RxPackets++;
             network.Counters.RxBytes += length;
-
-            if (!EthernetView.TryParse(frame, out var eth))
-            {
-                Drop(handle, port.Counters, network.Counters, DropReason.Truncated);
-                continue;
-            }
-            if (length > port.MaxFrameLength + (eth.HasVlanTag ? EthernetView.VlanTagLength : 0))
-            {
-                Drop(handle, port.Counters, network.Counters, DropReason.Oversize);
-                continue;
-            }
-            var source = eth.Source;
-            if (!source.IsValidUnicast)
-            {
-                Drop(handle, port.Counters, network.Counters, DropReason.InvalidSourceMac);
-                continue;
-            }
-            if (learning && !Learn(network, source, port.Index, default, now))
-            {
-                Drop(handle, port.Counters, network.Counters, DropReason.StaticConflict);
-                continue;
-            }
-
-            if (network.Settings.ArpProxy
-                && (eth.EtherType == EtherTypes.Arp ? TryProxyArp(network, port, eth, handle, offset, length)
-                    : eth.EtherType == EtherTypes.Ipv6 && TryProxyNeighbourSolicitation(network, port, eth, handle)))
-            {
-                continue;
-            }
-            ref FdbEntry entry = ref fdb.Lookup(eth.Destination, now);
-            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry))
-            {
-                if (entry.IsLocal)
-                {
-                    if (entry.Port == port.Index) Drop(handle, port.Counters, network.Counters, DropReason.SamePort);
-                    else ToPort(_portArray[entry.Port], handle, offset, length);
-                }
-                else
-                {
-                    ToRemotes(network, in entry, handle, offset, length, port.Counters);
-                }
-                continue;
-            }
-            Flood(network, port.Index, fdb.FloodList, handle, offset, length, port.Counters);
+            InsideFrame(port, rx.Handles[i], rx.Offsets[i], length, rx.Headers[i], now);
         }
         rx.Count = 0;
         Flush();
+    }
+
+    /// <summary>Switches one frame from a local port; owned. A super-frame (<paramref name="header"/> says GSO) goes
+    /// whole to a local port that takes it or, through an outside that can, to a single remote VTEP; anywhere else it
+    /// is segmented first and each segment switched on its own.</summary>
+    private void InsideFrame(SwitchPort port, int handle, int offset, int length, in VirtioNetHeader header, long now)
+    {
+        var network = port.Network;
+        var frame = _pool.Span(handle).Slice(offset, length);
+        bool super = header.IsGso;
+        if (!super && header.NeedsChecksum && GsoSegmenter.CompleteChecksum(frame, header) is not GsoStatus.Ok and var bad)
+        {
+            Drop(handle, port.Counters, network.Counters, GsoDropReasons.For(bad));
+            return;
+        }
+        if (!EthernetView.TryParse(frame, out var eth))
+        {
+            Drop(handle, port.Counters, network.Counters, DropReason.Truncated);
+            return;
+        }
+        if (!super && length > port.MaxFrameLength + (eth.HasVlanTag ? EthernetView.VlanTagLength : 0))
+        {
+            Drop(handle, port.Counters, network.Counters, DropReason.Oversize);
+            return;
+        }
+        var source = eth.Source;
+        if (!source.IsValidUnicast)
+        {
+            Drop(handle, port.Counters, network.Counters, DropReason.InvalidSourceMac);
+            return;
+        }
+        if (network.Settings.Learning && !Learn(network, source, port.Index, default, now))
+        {
+            Drop(handle, port.Counters, network.Counters, DropReason.StaticConflict);
+            return;
+        }
+
+        if (!super && network.Settings.ArpProxy
+            && (eth.EtherType == EtherTypes.Arp ? TryProxyArp(network, port, eth, handle, offset, length)
+                : eth.EtherType == EtherTypes.Ipv6 && TryProxyNeighbourSolicitation(network, port, eth, handle)))
+        {
+            return;
+        }
+        ref FdbEntry entry = ref network.Fdb.Lookup(eth.Destination, now);
+        bool known = !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry);
+        if (super)
+        {
+            if (known && TrySuperFrameInside(port, in entry, handle, offset, length, header)) return;
+            SegmentInside(port, handle, offset, length, header, now);
+            return;
+        }
+        if (known)
+        {
+            if (entry.IsLocal)
+            {
+                if (entry.Port == port.Index) Drop(handle, port.Counters, network.Counters, DropReason.SamePort);
+                else ToPort(_portArray[entry.Port], handle, offset, length);
+            }
+            else
+            {
+                ToRemotes(network, in entry, handle, offset, length, port.Counters);
+            }
+            return;
+        }
+        Flood(network, port.Index, network.Fdb.FloodList, handle, offset, length, port.Counters);
+    }
+
+    /// <summary>The super-frame fast paths: to another local port that takes it whole, or to one remote VTEP through
+    /// an outside that carries super-frames. False when neither applies (nothing done).</summary>
+    private bool TrySuperFrameInside(SwitchPort port, in FdbEntry entry, int handle, int offset, int length, in VirtioNetHeader header)
+    {
+        var network = port.Network;
+        if (entry.IsLocal)
+        {
+            if (entry.Port == port.Index) return false;
+            var target = _portArray[entry.Port];
+            if (!target.Device.Accepts(header)) return false;
+            ToPort(target, handle, offset, length, header);
+            return true;
+        }
+        if (_superOutside is null || entry.RemoteCount != 1) return false;
+        // Datagrams queued before it go first: the same flow's earlier frames must not be overtaken.
+        if (_underlayTx.Count > 0) FlushUnderlay();
+        uint hash = FlowHash.Compute(_pool.Span(handle).Slice(offset, length));
+        if (!_superOutside.TrySendSuperFrame(_pool, handle, offset, length, header, network.Vni, entry.RemoteAt(0), hash)) return false;
+        network.Counters.TxPackets++;
+        network.Counters.TxBytes += length;
+        Underlay.TxPackets++;
+        Underlay.TxBytes += length;
+        _pool.Return(handle);
+        return true;
+    }
+
+    /// <summary>Splits a super-frame into MTU-sized frames with complete checksums and switches each.</summary>
+    private void SegmentInside(SwitchPort port, int handle, int offset, int length, in VirtioNetHeader header, long now)
+    {
+        var segments = _segments;
+        GsoResult result = _segmenter.Segment(_pool.Span(handle).Slice(offset, length), header, segments);
+        _pool.Return(handle);
+        if (!result.IsOk)
+        {
+            port.Counters.Drops[(int)GsoDropReasons.For(result.Status)]++;
+            port.Network.Counters.Drops[(int)GsoDropReasons.For(result.Status)]++;
+            segments.ReturnAll(_pool);
+            return;
+        }
+        for (int i = 0; i < segments.Count; i++)
+        {
+            InsideFrame(port, segments.Handles[i], segments.Offsets[i], segments.Lengths[i], VirtioNetHeader.None, now);
+        }
+        segments.Count = 0;
     }
 
     /// <summary>Learns a source; false when a static entry forbids the frame. With several workers, news goes to

@@ -1,5 +1,6 @@
 using Overlay.Dataplane.Buffers;
 using Overlay.Dataplane.Counters;
+using Overlay.Dataplane.Offload;
 using Overlay.Dataplane.Vxlan;
 using Overlay.Packets;
 
@@ -8,9 +9,12 @@ namespace Overlay.Dataplane.Switching;
 public sealed partial class VxlanSwitch
 {
     /// <summary>Queues a frame for a local port; owned: the port's batch takes the buffer.</summary>
-    private void ToPort(SwitchPort port, int handle, int offset, int length)
+    private void ToPort(SwitchPort port, int handle, int offset, int length) => ToPort(port, handle, offset, length, VirtioNetHeader.None);
+
+    /// <summary>Queues a frame with its virtio header (a super-frame or partial checksum the port takes whole); owned.</summary>
+    private void ToPort(SwitchPort port, int handle, int offset, int length, in VirtioNetHeader header)
     {
-        if (length > port.MaxFrameLength && !IsTaggedWithin(handle, offset, length, port.MaxFrameLength))
+        if (!header.IsGso && length > port.MaxFrameLength && !IsTaggedWithin(handle, offset, length, port.MaxFrameLength))
         {
             // The kernel's bridge drops a frame larger than the egress port's MTU (is_skb_forwardable).
             _pool.Return(handle);
@@ -25,7 +29,7 @@ public sealed partial class VxlanSwitch
             port.Dirty = true;
             _dirtyPorts[_dirtyCount++] = port.Index;
         }
-        batch.Add(handle, offset, length);
+        batch.Add(handle, offset, length, header);
         if (batch.IsFull) FlushPort(port);
     }
 

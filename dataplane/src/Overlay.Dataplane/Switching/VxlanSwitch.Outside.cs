@@ -1,6 +1,7 @@
 using Overlay.Dataplane.Bridging;
 using Overlay.Dataplane.Buffers;
 using Overlay.Dataplane.Counters;
+using Overlay.Dataplane.Offload;
 using Overlay.Packets;
 
 namespace Overlay.Dataplane.Switching;
@@ -77,10 +78,28 @@ public sealed partial class VxlanSwitch
             }
 
             ref FdbEntry entry = ref network.Fdb.Lookup(eth.Destination, now);
-            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry))
+            bool known = !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry);
+            if (known && !entry.IsLocal)
             {
-                if (entry.IsLocal) ToPort(_portArray[entry.Port], handle, frameOffset, frameLength);
-                else DropNetwork(handle, network, DropReason.RemoteToRemote);
+                DropNetwork(handle, network, DropReason.RemoteToRemote);
+                continue;
+            }
+            var header = rx.Headers[i];
+            if (header.IsGso || header.NeedsChecksum)
+            {
+                // An inner super-frame (or partial checksum) from the UDP-tunnel path: whole to a port that takes it,
+                // else made ordinary first.
+                if (known && _portArray[entry.Port].Device.Accepts(header))
+                {
+                    ToPort(_portArray[entry.Port], handle, frameOffset, frameLength, header);
+                    continue;
+                }
+                NormalizeOutside(network, handle, frameOffset, frameLength, header, known ? entry.Port : -1);
+                continue;
+            }
+            if (known)
+            {
+                ToPort(_portArray[entry.Port], handle, frameOffset, frameLength);
                 continue;
             }
             // Broadcast, multicast, unknown unicast: every local port of the network, never back out.
@@ -88,6 +107,39 @@ public sealed partial class VxlanSwitch
         }
         rx.Count = 0;
         Flush();
+    }
+
+    /// <summary>Segments a received inner super-frame (or completes its partial checksum) and sends the ordinary
+    /// frames to <paramref name="portIndex"/>, or floods them when it is -1. Owned.</summary>
+    private void NormalizeOutside(SwitchNetwork network, int handle, int offset, int length, in VirtioNetHeader header, int portIndex)
+    {
+        var frame = _pool.Span(handle).Slice(offset, length);
+        if (!header.IsGso)
+        {
+            GsoStatus status = GsoSegmenter.CompleteChecksum(frame, header);
+            if (status != GsoStatus.Ok)
+            {
+                DropNetwork(handle, network, GsoDropReasons.For(status));
+                return;
+            }
+            if (portIndex >= 0) ToPort(_portArray[portIndex], handle, offset, length);
+            else Flood(network, -1, [], handle, offset, length, network.Counters);
+            return;
+        }
+        var segments = _segments;
+        GsoResult result = _segmenter.Segment(frame, header, segments);
+        _pool.Return(handle);
+        if (!result.IsOk)
+        {
+            network.Counters.Drops[(int)GsoDropReasons.For(result.Status)]++;
+            return;
+        }
+        for (int i = 0; i < segments.Count; i++)
+        {
+            if (portIndex >= 0) ToPort(_portArray[portIndex], segments.Handles[i], segments.Offsets[i], segments.Lengths[i]);
+            else Flood(network, -1, [], segments.Handles[i], segments.Offsets[i], segments.Lengths[i], network.Counters);
+        }
+        segments.Count = 0;
     }
 
     private void DropUnderlay(int handle, DropReason reason)

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Overlay.Dataplane.Buffers;
 using Overlay.Dataplane.Counters;
+using Overlay.Dataplane.Offload;
 using Overlay.Dataplane.Ports;
 using Overlay.Dataplane.Vxlan;
 using Overlay.Packets;
@@ -18,6 +19,11 @@ public sealed partial class VxlanSwitch
     private readonly PacketBufferPool _pool;
     private readonly VxlanEncapsulator _encap;
     private readonly IOutsidePort _outside;
+    /// <summary>The outside as a carrier of whole super-frames, when it is one.</summary>
+    private readonly ISuperFrameOutside? _superOutside;
+    private readonly GsoSegmenter _segmenter;
+    /// <summary>Where a super-frame that must be split is segmented: 64 KB in segments of at least 512 bytes.</summary>
+    private readonly PacketBatch _segments = new(128);
     private readonly TimeProvider _time;
     private readonly PacketBatch _underlayTx;
     private readonly List<SwitchNetwork> _networks = [];
@@ -38,6 +44,8 @@ public sealed partial class VxlanSwitch
         _pool = pool;
         _encap = new VxlanEncapsulator(settings);
         _outside = outside;
+        _superOutside = outside as ISuperFrameOutside;
+        _segmenter = new GsoSegmenter(pool);
         _time = time;
         _batchSize = batchSize;
         _underlayTx = new PacketBatch(batchSize);

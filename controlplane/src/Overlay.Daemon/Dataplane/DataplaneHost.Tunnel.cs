@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Logging;
+using Overlay.Daemon.Config;
+using Overlay.Dataplane.Linux;
+using Overlay.Dataplane.Linux.Underlay;
+using Overlay.Dataplane.Linux.Underlay.Tunnel;
+using Overlay.Dataplane.Ports;
+using Overlay.Packets;
+
+namespace Overlay.Daemon.Dataplane;
+
+// The UDP-tunnel GSO underlay (dataplane.udpTunnelGso): a TAP on the underlay side, tc rules that join it to the
+// underlay device, and a refresh of the remote VTEPs' next-hop MACs from the kernel's neighbour table.
+public sealed partial class DataplaneHost
+{
+    /// <summary>How often the next-hop MACs are re-read from the kernel.</summary>
+    private static readonly TimeSpan NeighbourRefresh = TimeSpan.FromSeconds(1);
+
+    /// <summary>The tunnel TAP when it runs (for stats), else null.</summary>
+    public UnderlayTap? TunnelTap { get; private set; }
+
+    /// <summary>Wraps <paramref name="outside"/> with the tunnel path, or returns it as it is when the path is off or
+    /// cannot be built here (logged). Adds the TAP's fd to <paramref name="fds"/>.</summary>
+    private IOutsidePort WithTunnel(DaemonConfig c, IOutsidePort outside, List<int> fds)
+    {
+        if (!c.Offloads.UdpTunnelGso) return outside;
+        IpAddr local = c.Vxlan.LocalV4;
+        if (local.IsNone)
+        {
+            LogTunnelOff("it carries IPv4 underlays only");
+            return outside;
+        }
+        UnderlayTap? tap = null;
+        TcRedirect? tc = null;
+        try
+        {
+            var device = UnderlayDevice.Find(local);
+            if (device is null)
+            {
+                LogTunnelOff($"no interface holds {local}");
+                return outside;
+            }
+            tap = UnderlayTap.Open($"ovlu{c.Vxlan.DestinationPort}", null, local, device.Mac, c.Vxlan, c.UnderlayMtu);
+            tc = TcRedirect.Install(null, device.Name, tap.Name, local, c.Vxlan.DestinationPort);
+            var neighbours = new NeighbourRefresher(tap, device.Name, this);
+            neighbours.Refresh();
+            _owned.Add(neighbours.Start(NeighbourRefresh));
+            _owned.Add(tc);
+            _owned.Add(tap);
+            TunnelTap = tap;
+            fds.Add(tap.Fd);
+            LogTunnelOn(tap.Name, device.Name, tap.OuterChecksum ? "with" : "without");
+            return new TunnelOutsidePort(outside, tap);
+        }
+        catch (Exception e) when (e is NotSupportedException or LinuxIoException or InvalidOperationException or IOException)
+        {
+            tc?.Dispose();
+            tap?.Dispose();
+            LogTunnelOff(e.Message);
+            return outside;
+        }
+    }
+
+    /// <summary>Re-reads the next-hop MACs on a timer; a failed read keeps the last map (logged once).</summary>
+    private sealed class NeighbourRefresher(UnderlayTap tap, string device, DataplaneHost host)
+    {
+        private bool _warned;
+
+        public void Refresh()
+        {
+            try
+            {
+                tap.SetNeighbours(NeighbourTable.ReadIPv4(device));
+                _warned = false;
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                if (_warned) return;
+                _warned = true;
+                host.LogNeighboursFailed(device, e.Message);
+            }
+        }
+
+        public IDisposable Start(TimeSpan every) => new Timer(_ => Refresh(), null, every, every);
+    }
+
+    [LoggerMessage(20, LogLevel.Information, "UDP-tunnel GSO underlay on: TAP {Tap} joined to {Device} by tc, outer UDP checksum offload {Checksum}")]
+    private partial void LogTunnelOn(string tap, string device, string checksum);
+
+    [LoggerMessage(21, LogLevel.Warning, "UDP-tunnel GSO underlay off, super-frames are segmented here: {Reason}")]
+    private partial void LogTunnelOff(string reason);
+
+    [LoggerMessage(22, LogLevel.Warning, "reading the neighbour table of {Device} failed: {Reason}; keeping the last next-hop MACs")]
+    private partial void LogNeighboursFailed(string device, string reason);
+}

@@ -1,0 +1,23 @@
+using Overlay.Dataplane.Buffers;
+using Overlay.Dataplane.Offload;
+using Overlay.Dataplane.Ports;
+using Overlay.Packets;
+
+namespace Overlay.Dataplane.Linux.Underlay;
+
+/// <summary>
+/// The underlay of a worker with the UDP-tunnel GSO path: ordinary datagrams come and go through the UDP socket(s)
+/// (<paramref name="datagrams"/>, batched); super-frames leave whole through the <see cref="UnderlayTap"/> when it
+/// can take them, and the super-packets that tc hands to the TAP are read from it. Poll both <see cref="Fds"/>.
+/// </summary>
+public sealed class TunnelOutsidePort(IOutsidePort datagrams, UnderlayTap tap) : IOutsidePort, ISuperFrameOutside
+{
+    public UnderlayTap Tap => tap;
+
+    public int Receive(PacketBufferPool pool, PacketBatch batch) => datagrams.Receive(pool, batch) + tap.Receive(pool, batch);
+
+    public int Send(PacketBufferPool pool, PacketBatch batch) => datagrams.Send(pool, batch);
+
+    public bool TrySendSuperFrame(PacketBufferPool pool, int handle, int offset, int length, in VirtioNetHeader header, uint vni, IpAddr remote, uint flowHash) =>
+        tap.TrySend(pool, handle, offset, length, header, vni, remote, flowHash);
+}
