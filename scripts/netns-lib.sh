@@ -102,9 +102,11 @@ rig_host_add() {
 }
 
 # rig_host_tx_csum HOST on|off: checksum offload of HOST's underlay veth. Needed "off" on a
-# kernel-VXLAN host that talks to a userspace VTEP: over veth the kernel leaves the INNER TCP/UDP
-# checksum partial (a real NIC would fill it in), and a UDP socket hands that unfinished checksum
-# to userspace, so the far endpoint drops every TCP segment while ping still works.
+# kernel-VXLAN host that talks to a userspace VTEP reading a UDP socket (overlayd with
+# dataplane.udpTunnelGso off): over veth the kernel leaves the INNER TCP/UDP checksum partial (a real
+# NIC would fill it in), and a UDP socket hands that unfinished checksum to userspace, so the far
+# endpoint drops every TCP segment while ping still works. overlayd's UDP-tunnel TAP sees the
+# checksum state in the virtio header and needs nothing.
 rig_host_tx_csum() {
     ip netns exec "$(rig_ns "$1")" ethtool -K ul0 tx "$2" >/dev/null
 }

@@ -46,3 +46,8 @@ public sealed class KernelPeerPort4789Tests(KernelPeerFixture.Iana f) : KernelPe
 /// <summary>Both sides on UDP 8472 (the kernel's own default): overlayd must use the configured port both ways.</summary>
 [Collection(NetnsCollection.Name)]
 public sealed class KernelPeerPort8472Tests(KernelPeerFixture.LinuxDefault f) : KernelPeerTests(f), IClassFixture<KernelPeerFixture.LinuxDefault>;
+
+/// <summary>The kernel host's transmit checksum offload on (its default): partial inner checksums and 64 KB GSO packets
+/// over the veth reach overlayd through the UDP-tunnel TAP with their checksum state, no `ethtool -K tx off` needed.</summary>
+[Collection(NetnsCollection.Name)]
+public sealed class KernelPeerOffloadsOnTests(KernelPeerFixture.KernelOffloadsOn f) : KernelPeerTests(f), IClassFixture<KernelPeerFixture.KernelOffloadsOn>;

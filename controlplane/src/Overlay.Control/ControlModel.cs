@@ -25,7 +25,9 @@ public sealed record NetworkDto(string Name, uint Vni, bool Learning, double Age
 /// <summary>Counters of a port, a network or the underlay; Drops by reason name (snake_case), zero reasons omitted.</summary>
 public sealed record CountersDto(string Name, long RxPackets, long RxBytes, long TxPackets, long TxBytes, IReadOnlyDictionary<string, long> Drops);
 
-public sealed record StatsDto(IReadOnlyList<CountersDto> Ports, IReadOnlyList<CountersDto> Networks, CountersDto Underlay);
+/// <summary>Tunnel: the UDP-tunnel GSO TAP when it runs (super-frames written and read; drops: invalid packets handed
+/// to it, no buffer, I/O errors), else null.</summary>
+public sealed record StatsDto(IReadOnlyList<CountersDto> Ports, IReadOnlyList<CountersDto> Networks, CountersDto Underlay, CountersDto? Tunnel = null);
 
 /// <summary>A gossip member (`members`): State is "alive", "suspect", "dead" or "left".</summary>
 public sealed record MemberDto(string Name, string Address, int Port, string State, uint Incarnation);

@@ -15,7 +15,10 @@ public abstract class KernelPeerFixture : IDisposable
     public const string AddressA = "198.19.0.1";
     public const string AddressB = "198.19.0.2";
 
-    protected KernelPeerFixture(int port)
+    /// <param name="kernelOffloads">Leave the kernel host's transmit checksum offload on: its VXLAN then hands the veth
+    /// partial inner checksums and 64 KB GSO packets, which only our UDP-tunnel TAP path (it sees the virtio header)
+    /// can take.</param>
+    protected KernelPeerFixture(int port, bool kernelOffloads = false)
     {
         Port = port;
         Rig = new NetnsRig();
@@ -24,6 +27,7 @@ public abstract class KernelPeerFixture : IDisposable
             H1 = Rig.AddHost("h1", 1);
             H2 = Rig.AddHost("h2", 2);
             Rig.AddKernelVxlan(H2, Vni, port, H1.Vtep);
+            if (kernelOffloads) Rig.Exec(H2.Namespace, "ethtool", "-K", H2.UnderlayIf, "tx", "on");
             B = Rig.AddKernelEndpoint(H2, "b", MacB, AddressB + "/24");
             A = Rig.AddEndpointNamespace("a");
             D1 = Rig.StartOverlayd(H1, Rig.OverlaydConfigFor(H1, port).With(
@@ -56,4 +60,7 @@ public abstract class KernelPeerFixture : IDisposable
 
     /// <summary>The kernel's historical default port (Linux's own `dstport` default), the same on both sides.</summary>
     public sealed class LinuxDefault() : KernelPeerFixture(8472);
+
+    /// <summary>Port 4789 with the kernel host's checksum offload on, as a kernel host is by default.</summary>
+    public sealed class KernelOffloadsOn() : KernelPeerFixture(4789, kernelOffloads: true);
 }

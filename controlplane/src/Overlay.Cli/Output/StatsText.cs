@@ -2,7 +2,7 @@ using Overlay.Control;
 
 namespace Overlay.Cli.Output;
 
-/// <summary>Counters as one table: a line per port, per network and one for the underlay, with the drops in total and
+/// <summary>Counters as one table: a line per port, per network, one for the underlay (and the tunnel TAP when it runs), with the drops in total and
 /// by reason (<c>no_fdb_entry=2,bad_vni=1</c>).</summary>
 internal static class StatsText
 {
@@ -22,6 +22,11 @@ internal static class StatsText
         }
 
         AddRow(table, "underlay", stats.Underlay);
+        if (stats.Tunnel is { } tunnel)
+        {
+            AddRow(table, "tunnel", tunnel);
+        }
+
         table.WriteTo(writer);
     }
 

@@ -170,7 +170,23 @@ public sealed partial class ControlHandler(DataplaneHost dataplane, Gossip.Gossi
         return Task.FromResult(new StatsDto(
             counters.Where(c => c.Scope == "port").Select(c => Counters(c.Name, c.Counters)).ToList(),
             counters.Where(c => c.Scope == "network").Select(c => Counters(c.Name, c.Counters)).ToList(),
-            counters.Where(c => c.Scope == "underlay").Select(c => Counters(c.Name, c.Counters)).Single()));
+            counters.Where(c => c.Scope == "underlay").Select(c => Counters(c.Name, c.Counters)).Single(),
+            dataplane.TunnelTap is { } tap ? TunnelCounters(tap) : null));
+    }
+
+    private static CountersDto TunnelCounters(Overlay.Dataplane.Linux.Underlay.UnderlayTap tap)
+    {
+        var drops = new Dictionary<string, long>();
+        void Add(string reason, long value)
+        {
+            if (value != 0) drops[reason] = value;
+        }
+        Add("invalid", tap.RxInvalid);
+        Add("no_buffer", tap.RxNoBuffers);
+        Add("rx_error", tap.RxErrors);
+        Add("tx_dropped", tap.TxDropped);
+        Add("tx_error", tap.TxErrors);
+        return new CountersDto(tap.Name, tap.RxPackets, tap.RxBytes, tap.TxSuperFrames, tap.TxBytes, drops);
     }
 
     public Task<IReadOnlyList<MemberDto>> MembersAsync(CancellationToken cancellationToken)

@@ -22,8 +22,12 @@ public sealed partial class DataplaneHost
     /// cannot be built here (logged). Adds the TAP's fd to <paramref name="fds"/>.</summary>
     private IOutsidePort WithTunnel(DaemonConfig c, IOutsidePort outside, List<int> fds)
     {
-        if (!c.Offloads.UdpTunnelGso) return outside;
         IpAddr local = c.Vxlan.LocalV4;
+        if (!c.Offloads.UdpTunnelGso)
+        {
+            RemoveStaleRules(local);
+            return outside;
+        }
         if (local.IsNone)
         {
             LogTunnelOff("it carries IPv4 underlays only");
@@ -40,7 +44,9 @@ public sealed partial class DataplaneHost
                 return outside;
             }
             tap = UnderlayTap.Open($"ovlu{c.Vxlan.DestinationPort}", null, local, device.Mac, c.Vxlan, c.UnderlayMtu);
-            tc = TcRedirect.Install(null, device.Name, tap.Name, local, c.Vxlan.DestinationPort);
+            // Every VXLAN packet for us comes through the TAP, small ones too: the virtio header carries the checksum
+            // state a UDP socket hides (a kernel VXLAN peer over veth leaves inner checksums partial).
+            tc = TcRedirect.Install(null, device.Name, tap.Name, local, c.Vxlan.DestinationPort, minLength: 0);
             var neighbours = new NeighbourRefresher(tap, device.Name, this);
             neighbours.Refresh();
             _owned.Add(neighbours.Start(NeighbourRefresh));
@@ -57,6 +63,21 @@ public sealed partial class DataplaneHost
             tap?.Dispose();
             LogTunnelOff(e.Message);
             return outside;
+        }
+    }
+
+    /// <summary>With the tunnel path off, rules a killed earlier run left on the underlay device would drop large
+    /// VXLAN packets: remove them (logged).</summary>
+    private void RemoveStaleRules(IpAddr local)
+    {
+        if (local.IsNone) return;
+        try
+        {
+            if (UnderlayDevice.Find(local) is { } device && TcRedirect.RemoveStale(null, device.Name)) LogStaleRulesRemoved(device.Name);
+        }
+        catch (Exception e) when (e is LinuxIoException or InvalidOperationException or IOException)
+        {
+            // Nothing to clean up that we can see; the tunnel path is off anyway.
         }
     }
 
@@ -88,6 +109,9 @@ public sealed partial class DataplaneHost
 
     [LoggerMessage(21, LogLevel.Warning, "UDP-tunnel GSO underlay off, super-frames are segmented here: {Reason}")]
     private partial void LogTunnelOff(string reason);
+
+    [LoggerMessage(23, LogLevel.Warning, "removed the UDP-tunnel tc rules an earlier run left on {Device}")]
+    private partial void LogStaleRulesRemoved(string device);
 
     [LoggerMessage(22, LogLevel.Warning, "reading the neighbour table of {Device} failed: {Reason}; keeping the last next-hop MACs")]
     private partial void LogNeighboursFailed(string device, string reason);

@@ -23,6 +23,14 @@ public sealed class DataplaneMetrics : IDisposable
         _meter.CreateObservableCounter("overlay.dataplane.tx.bytes", () => Observe(dataplane, c => c.TxBytes), "By", "Bytes sent");
         _meter.CreateObservableCounter("overlay.dataplane.drops", () => ObserveDrops(dataplane), "{packet}", "Packets dropped, by reason");
         _meter.CreateObservableGauge("overlay.dataplane.fdb.entries", () => ObserveFdb(dataplane), "{entry}", "Forwarding entries per network");
+        _meter.CreateObservableCounter("overlay.dataplane.tunnel.tx.superframes", () => ObserveTunnel(dataplane, t => t.TxSuperFrames), "{frame}",
+            "Super-frames sent whole through the UDP-tunnel GSO TAP");
+        _meter.CreateObservableCounter("overlay.dataplane.tunnel.tx.fallbacks", () => ObserveTunnel(dataplane, t => t.TxNoNeighbour), "{frame}",
+            "Super-frames segmented and sent over UDP because the remote's next-hop MAC was not known");
+        _meter.CreateObservableCounter("overlay.dataplane.tunnel.rx.superframes", () => ObserveTunnel(dataplane, t => t.RxSuperFrames), "{frame}",
+            "Inner super-frames received whole through the UDP-tunnel GSO TAP");
+        _meter.CreateObservableCounter("overlay.dataplane.tunnel.rx.invalid", () => ObserveTunnel(dataplane, t => t.RxInvalid), "{packet}",
+            "Packets handed to the UDP-tunnel GSO TAP that were not valid VXLAN for us");
     }
 
     private static IEnumerable<(string Scope, string Name, TrafficCounters Counters)> Sources(DataplaneHost dataplane) =>
@@ -45,6 +53,9 @@ public sealed class DataplaneMetrics : IDisposable
 
     private static IEnumerable<Measurement<int>> ObserveFdb(DataplaneHost dataplane) =>
         dataplane.Switch?.Networks.Select(n => new Measurement<int>(n.Fdb.Count, new KeyValuePair<string, object?>("network", n.Name))) ?? [];
+
+    private static IEnumerable<Measurement<long>> ObserveTunnel(DataplaneHost dataplane, Func<Overlay.Dataplane.Linux.Underlay.UnderlayTap, long> read) =>
+        dataplane.TunnelTap is { } tap ? [new Measurement<long>(read(tap), new KeyValuePair<string, object?>("tap", tap.Name))] : [];
 
     public void Dispose() => _meter.Dispose();
 }

@@ -12,6 +12,7 @@ internal static class Sockios
     public const uint SIOCSIFNETMASK = 0x891C;
     public const uint SIOCGIFMTU = 0x8921;
     public const uint SIOCSIFMTU = 0x8922;
+    public const uint SIOCSIFTXQLEN = 0x8943;
     public const uint SIOCSIFHWADDR = 0x8924;
     public const uint SIOCGIFHWADDR = 0x8927;
     public const uint SIOCGIFINDEX = 0x8933;

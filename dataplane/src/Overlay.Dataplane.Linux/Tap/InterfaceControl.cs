@@ -42,6 +42,14 @@ internal sealed unsafe class InterfaceControl : IDisposable
         if (Libc.Ioctl(_inet, Sockios.SIOCSIFMTU, &req) != 0) throw Fail($"SIOCSIFMTU {mtu} {name}");
     }
 
+    /// <summary>The device's transmit queue length (for a TAP: how many packets wait for the reader).</summary>
+    public void SetTxQueueLength(string name, int length)
+    {
+        var req = Request(name);
+        req.Value = length;
+        if (Libc.Ioctl(_inet, Sockios.SIOCSIFTXQLEN, &req) != 0) throw Fail($"SIOCSIFTXQLEN {length} {name}");
+    }
+
     public MacAddress GetMac(string name)
     {
         var req = Get(name, Sockios.SIOCGIFHWADDR, "SIOCGIFHWADDR");

@@ -36,6 +36,8 @@ public sealed unsafe class UnderlayTap : IDisposable
     private const ushort EtherTypeV6 = 0x86DD;
     /// <summary>A UDP_L4 super-packet (datagrams GRO'd by the kernel) holds at most this many datagrams.</summary>
     private const int MaxSplit = 64;
+    /// <summary>Packets the TAP holds for us before the kernel drops (its default is 500).</summary>
+    public const int QueueLength = 4096;
 
     private int _fd;
     private readonly IpAddr _local;
@@ -120,8 +122,11 @@ public sealed unsafe class UnderlayTap : IDisposable
             }
             using (var control = new InterfaceControl(where))
             {
+                // tc queues what it hands us here: the room a socket buffer would give, not the default 500.
+                control.SetTxQueueLength(name, QueueLength);
                 control.SetUp(name);
             }
+            DisableIpv6(name);
             var tap = new UnderlayTap(fd, name, ns, local, sourceMac, settings, underlayMtu, outerChecksum);
             fd = -1;
             return tap;
@@ -129,6 +134,20 @@ public sealed unsafe class UnderlayTap : IDisposable
         finally
         {
             if (fd >= 0) Libc.Close(fd);
+        }
+    }
+
+    /// <summary>No IPv6 of its own on the TAP: its router and multicast-listener chatter would only be read back here
+    /// as invalid packets. Runs in the TAP's namespace (/proc/sys/net is the opener's). Best effort.</summary>
+    private static void DisableIpv6(string name)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/sys/net/ipv6/conf/{name}/disable_ipv6", "1");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No IPv6 in this kernel or namespace: nothing to quiet.
         }
     }
 

@@ -33,6 +33,22 @@ public sealed class TunnelRedirectTests
     private static bool HasClsact(string ns, string device) => TunnelNetwork.Tc(ns, "qdisc", "show", "dev", device).Contains("qdisc clsact ");
 
     [Fact]
+    public void Without_a_min_length_every_vxlan_packet_goes_to_the_tap()
+    {
+        using var net = new TunnelNetwork();
+        using var tap = CreateTap(net.A);
+        using (var redirect = TcRedirect.Install(net.A, TunnelNetwork.Underlay, TapName, TunnelNetwork.LocalIp, VxlanPort, minLength: 0))
+        {
+            string rules = TunnelNetwork.Tc(net.A, "filter", "show", "dev", TunnelNetwork.Underlay, "ingress");
+            Assert.DoesNotContain("pref 49152", rules);
+            Assert.Contains("pref 49153 u32", rules);
+            Assert.Contains("Egress Redirect to device " + TapName, rules);
+            Assert.DoesNotContain(">=", redirect.ToString());
+        }
+        Assert.DoesNotContain("pref 4915", TunnelNetwork.Tc(net.A, "filter", "show", "dev", TunnelNetwork.Underlay, "ingress"));
+    }
+
+    [Fact]
     public void Large_vxlan_goes_to_the_tap_small_to_the_socket_and_tap_frames_leave_by_the_underlay()
     {
         using var net = new TunnelNetwork();

@@ -7,8 +7,8 @@ namespace Overlay.Dataplane.Linux.Underlay.Tunnel;
 /// The tc rules of the fast underlay path, installed with iproute2's <c>tc</c> (<see cref="TcCommands"/> has the
 /// exact syntax):
 /// <list type="bullet">
-/// <item>underlay ingress, pref 49152: VXLAN (UDP to local:port) shorter than minLength goes on to the host stack
-/// (our UDP socket);</item>
+/// <item>underlay ingress, pref 49152 (only with a minLength): VXLAN (UDP to local:port) shorter than minLength goes
+/// on to the host stack (our UDP socket);</item>
 /// <item>underlay ingress, pref 49153: all other VXLAN to local:port that is not an IP fragment is redirected to
 /// the TAP's egress, where the daemon reads it (GSO super-packets);</item>
 /// <item>TAP ingress, pref 49152: everything the daemon writes into the TAP is redirected to the underlay
@@ -54,7 +54,8 @@ public sealed class TcRedirect : IDisposable
 
     /// <summary>
     /// Installs the rules. <paramref name="ns"/> is a namespace name under /var/run/netns (passed as
-    /// <c>tc -n NS</c>) or null for the caller's namespace; <paramref name="minLength"/> must be a power of two
+    /// <c>tc -n NS</c>) or null for the caller's namespace; <paramref name="minLength"/> is 0 (every VXLAN packet for
+    /// us that is not a fragment and has no IP options goes to the TAP) or a power of two
     /// from 128 to 32768 (u32 compares lengths with a mask). Throws <see cref="ArgumentException"/> for bad
     /// arguments and <see cref="InvalidOperationException"/> naming the tc command and its stderr when tc is
     /// missing or a step fails; whatever was already added is removed first.
@@ -67,9 +68,9 @@ public sealed class TcRedirect : IDisposable
         if (underlayDevice == tapDevice) throw new ArgumentException($"the TAP and the underlay device are both '{tapDevice}'", nameof(tapDevice));
         if (local.IsNone) throw new ArgumentException("the local address is not set", nameof(local));
         if (port == 0) throw new ArgumentOutOfRangeException(nameof(port), "the VXLAN port must be 1-65535");
-        if (minLength < 128 || minLength > 32768 || !BitOperations.IsPow2(minLength))
+        if (minLength != 0 && (minLength < 128 || minLength > 32768 || !BitOperations.IsPow2(minLength)))
         {
-            throw new ArgumentOutOfRangeException(nameof(minLength), minLength, "minLength must be a power of two from 128 to 32768 (u32 matches lengths by mask)");
+            throw new ArgumentOutOfRangeException(nameof(minLength), minLength, "minLength must be 0 or a power of two from 128 to 32768 (u32 matches lengths by mask)");
         }
 
         var redirect = new TcRedirect(ns, underlayDevice, tapDevice, local, port, minLength);
@@ -85,6 +86,29 @@ public sealed class TcRedirect : IDisposable
         return redirect;
     }
 
+    /// <summary>
+    /// Removes the underlay device's rules an earlier run left behind (a daemon killed before it could clean up
+    /// leaves a redirect to a TAP that is gone, which drops every large VXLAN packet). Only our two preferences, and
+    /// only when the redirect rule there is a mirred redirect. Never throws; returns true when rules were removed.
+    /// </summary>
+    public static bool RemoveStale(string? ns, string underlayDevice)
+    {
+        try
+        {
+            IpRoute2.ValidateNamespaceName(ns, nameof(ns));
+            IpRoute2.ValidateDeviceName(underlayDevice, nameof(underlayDevice));
+            var shown = IpRoute2.Run("tc", ns, ["filter", "show", "dev", underlayDevice, "ingress", "pref", TcCommands.RedirectPreference.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            if (!shown.Succeeded || !shown.Output.Contains("mirred (Egress Redirect", StringComparison.Ordinal)) return false;
+            IpRoute2.Run("tc", ns, TcCommands.DeleteIngressFilter(underlayDevice, TcCommands.RedirectPreference));
+            IpRoute2.Run("tc", ns, TcCommands.DeleteIngressFilter(underlayDevice, TcCommands.ToStackPreference));
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Removes what Install added. Never throws; failures are in <see cref="CleanupErrors"/>.</summary>
     public void Dispose()
     {
@@ -94,7 +118,7 @@ public sealed class TcRedirect : IDisposable
     }
 
     public override string ToString() =>
-        $"tc redirect {(Local.IsV4 ? Local.ToString() : "[" + Local + "]")}:{Port} >= {MinLength} bytes {UnderlayDevice} <-> {TapDevice}{(Namespace is null ? "" : " in netns " + Namespace)}";
+        $"tc redirect {(Local.IsV4 ? Local.ToString() : "[" + Local + "]")}:{Port}{(MinLength > 0 ? $" >= {MinLength} bytes" : "")} {UnderlayDevice} <-> {TapDevice}{(Namespace is null ? "" : " in netns " + Namespace)}";
 
     private void Add()
     {
@@ -111,8 +135,11 @@ public sealed class TcRedirect : IDisposable
         // reach the TAP, not even for a moment.
         Must(TcCommands.TapToUnderlay(TapDevice, UnderlayDevice));
         _undo.Add(TcCommands.DeleteIngressFilter(TapDevice, TcCommands.TapPreference));
-        Must(TcCommands.ToStack(UnderlayDevice, Local, Port, MinLength));
-        _undo.Add(TcCommands.DeleteIngressFilter(UnderlayDevice, TcCommands.ToStackPreference));
+        if (MinLength > 0)
+        {
+            Must(TcCommands.ToStack(UnderlayDevice, Local, Port, MinLength));
+            _undo.Add(TcCommands.DeleteIngressFilter(UnderlayDevice, TcCommands.ToStackPreference));
+        }
         Must(TcCommands.Redirect(UnderlayDevice, TapDevice, Local, Port));
         _undo.Add(TcCommands.DeleteIngressFilter(UnderlayDevice, TcCommands.RedirectPreference));
     }
