@@ -364,11 +364,13 @@ public sealed unsafe class UnderlayTap : IDisposable
 
     private readonly record struct Outer(IpAddr Peer, ushort PeerPort, int Payload, int End);
 
-    /// <summary>Checks the outer headers of a frame read here; <c>Payload</c> is where the VXLAN header starts.</summary>
+    /// <summary>Checks the outer headers of a frame read here; <c>Payload</c> is where the VXLAN header starts. What
+    /// follows the UDP header is the switch's to judge (a short or bad VXLAN header is counted there by reason, as for
+    /// a datagram from the socket).</summary>
     private bool TryParseOuter(Span<byte> frame, in VirtioTunnelHeader header, out Outer outer)
     {
         outer = default;
-        if (frame.Length < OuterV4 + VxlanLength + EthernetLength) return false;
+        if (frame.Length < OuterV4) return false;
         ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(12));
         int l3 = EthernetLength;
         int udp, end;
@@ -383,7 +385,7 @@ public sealed unsafe class UnderlayTap : IDisposable
             if ((BinaryPrimitives.ReadUInt16BigEndian(ip.Slice(6)) & 0x3FFF) != 0) return false; // a fragment
             if (!_local.IsV4 || BinaryPrimitives.ReadUInt32BigEndian(ip.Slice(16)) != _local.V4) return false;
             int total = BinaryPrimitives.ReadUInt16BigEndian(ip.Slice(2));
-            if (total < ihl + 8 + VxlanLength || l3 + total > frame.Length) return false;
+            if (total < ihl + 8 || l3 + total > frame.Length) return false;
             peer = IpAddr.ReadV4(ip.Slice(12, 4));
             udp = l3 + ihl;
             end = l3 + total;
@@ -392,10 +394,10 @@ public sealed unsafe class UnderlayTap : IDisposable
         else if (type == EtherTypeV6)
         {
             var ip = frame.Slice(l3);
-            if (ip.Length < 40 + 8 + VxlanLength || ip[0] >> 4 != 6 || ip[6] != 17 || !_local.IsV6) return false;
+            if (ip.Length < 40 + 8 || ip[0] >> 4 != 6 || ip[6] != 17 || !_local.IsV6) return false;
             if (IpAddr.ReadV6(ip.Slice(24, 16)) != _local) return false;
             int payload = BinaryPrimitives.ReadUInt16BigEndian(ip.Slice(4));
-            if (payload < 8 + VxlanLength || l3 + 40 + payload > frame.Length) return false;
+            if (payload < 8 || l3 + 40 + payload > frame.Length) return false;
             peer = IpAddr.ReadV6(ip.Slice(8, 16));
             udp = l3 + 40;
             end = l3 + 40 + payload;
