@@ -39,7 +39,7 @@ public sealed class TunnelGsoTests(TwoHostsFixture f, ITestOutputHelper output) 
         File.WriteAllBytes(file, bytes);
         string expected = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes));
         string received = f.Rig.TrackFile(Path.Combine(Path.GetTempPath(), $"{f.Rig.Prefix}tunnel.out"));
-        using var server = f.Rig.StartIn(f.B, "tunnel-sink", "socat", "-u", "TCP-LISTEN:5400,reuseaddr", $"OPEN:{received},creat,trunc");
+        var server = f.Rig.StartIn(f.B, "tunnel-sink", "socat", "-u", "TCP-LISTEN:5400,reuseaddr", $"OPEN:{received},creat,trunc");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!f.Rig.Exec(f.B, "ss", "-ltn").Stdout.Contains(":5400", StringComparison.Ordinal))
         {

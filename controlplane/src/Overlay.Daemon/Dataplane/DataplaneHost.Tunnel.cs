@@ -43,6 +43,12 @@ public sealed partial class DataplaneHost
                 LogTunnelOff($"no interface holds {local}");
                 return outside;
             }
+            if (device.Mac.IsZero)
+            {
+                // Our frames carry an Ethernet header: an L3 device (a tunnel, loopback) cannot take them.
+                LogTunnelOff($"{device.Name}, which holds {local}, has no Ethernet address");
+                return outside;
+            }
             tap = UnderlayTap.Open($"ovlu{c.Vxlan.DestinationPort}", null, local, device.Mac, c.Vxlan, c.UnderlayMtu);
             // Every VXLAN packet for us comes through the TAP, small ones too: the virtio header carries the checksum
             // state a UDP socket hides (a kernel VXLAN peer over veth leaves inner checksums partial).
@@ -57,7 +63,8 @@ public sealed partial class DataplaneHost
             LogTunnelOn(tap.Name, device.Name, tap.OuterChecksum ? "with" : "without");
             return new TunnelOutsidePort(outside, tap);
         }
-        catch (Exception e) when (e is NotSupportedException or LinuxIoException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is NotSupportedException or LinuxIoException or InvalidOperationException or IOException
+                                       or ArgumentException or UnauthorizedAccessException)
         {
             tc?.Dispose();
             tap?.Dispose();
@@ -75,7 +82,7 @@ public sealed partial class DataplaneHost
         {
             if (UnderlayDevice.Find(local) is { } device && TcRedirect.RemoveStale(null, device.Name)) LogStaleRulesRemoved(device.Name);
         }
-        catch (Exception e) when (e is LinuxIoException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is LinuxIoException or InvalidOperationException or IOException or ArgumentException)
         {
             // Nothing to clean up that we can see; the tunnel path is off anyway.
         }

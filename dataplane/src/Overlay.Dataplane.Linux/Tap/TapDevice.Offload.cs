@@ -228,8 +228,8 @@ public sealed unsafe partial class TapDevice
         return lost;
     }
 
-    /// <summary>Writes one frame behind <paramref name="header"/> (in its headroom) and returns the buffer; returns how
-    /// many segments were lost.</summary>
+    /// <summary>Writes one frame behind <paramref name="header"/> (in its headroom) and returns the buffer; returns 1
+    /// when the write failed (the drop counters count the segments it held), else 0.</summary>
     private int WriteWhole(PacketBufferPool pool, int handle, int offset, int length, in VirtioNetHeader header)
     {
         byte* frame = pool.Pointer(handle) + offset;
@@ -249,7 +249,7 @@ public sealed unsafe partial class TapDevice
         LastErrno = errno;
         if (errno is Errno.EAGAIN or Errno.ENOBUFS) TxDropped += segments;
         else TxErrors += segments;
-        return segments;
+        return 1;
     }
 
     /// <summary>Datagrams or TCP segments in a super-frame of <paramref name="payload"/> bytes after its headers.</summary>
