@@ -50,8 +50,12 @@ public sealed partial class ConfigValidator
         }
         var tap = !o.Dataplane.TapOffloads ? TapOffloads.None
             : TapOffloads.Checksum | (o.Dataplane.Tso ? TapOffloads.Tso : 0) | (o.Dataplane.Uso ? TapOffloads.Uso : 0);
+        string? tunnelOff = !o.Dataplane.UdpTunnelGso ? null
+            : (tap & TapOffloads.Tso) == 0 ? "it carries TSO super-frames and the TAPs have no TSO (dataplane.tso or tapOffloads is off)"
+            : o.Dataplane.Workers != 1 ? "its underlay TAP has one queue, so it needs dataplane.workers: 1"
+            : null;
         var offloads = new OffloadConfig(gso, sourcePorts, o.Dataplane.UdpGro, refused, tap,
-            o.Dataplane.UdpTunnelGso && (tap & TapOffloads.Tso) != 0 && o.Dataplane.Workers == 1);
+            o.Dataplane.UdpTunnelGso && tunnelOff is null, tunnelOff);
         var gossip = Gossip(o.Gossip, vxlan.LocalV4.IsNone ? vxlan.LocalV6 : vxlan.LocalV4);
 
         var networks = new List<NetworkConfig>();

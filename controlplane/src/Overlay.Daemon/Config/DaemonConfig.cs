@@ -26,7 +26,8 @@ public sealed record DaemonConfig(
 
 /// <summary>Which offloads the dataplane asks for; each can be switched off for comparison or old kernels.
 /// <see cref="UdpGsoRefusedBecause"/> says why GSO is off although asked for (the raw socket is then used).</summary>
-public sealed record OffloadConfig(bool UdpGso, int GsoSourcePorts, bool UdpGro, string? UdpGsoRefusedBecause, TapOffloads Tap, bool UdpTunnelGso = false);
+public sealed record OffloadConfig(bool UdpGso, int GsoSourcePorts, bool UdpGro, string? UdpGsoRefusedBecause, TapOffloads Tap, bool UdpTunnelGso = false,
+    string? UdpTunnelGsoOffBecause = null);
 
 public sealed record NetworkConfig(NetworkSettings Settings, IReadOnlyList<IpAddr> Flood, IReadOnlyList<EndpointConfig> Endpoints);
 

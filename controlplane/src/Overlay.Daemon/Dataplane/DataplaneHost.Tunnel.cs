@@ -25,6 +25,7 @@ public sealed partial class DataplaneHost
         IpAddr local = c.Vxlan.LocalV4;
         if (!c.Offloads.UdpTunnelGso)
         {
+            if (c.Offloads.UdpTunnelGsoOffBecause is { } why) LogTunnelOff(why);
             RemoveStaleRules(local);
             return outside;
         }

@@ -52,4 +52,24 @@ public sealed class WorkersConfigTests
         Assert.Contains("underlay.srcPortMin..srcPortMax", problems);
         Assert.Equal(2, Validate(Options(2, srcPortMax: 40031)).Workers);
     }
+
+    [Fact]
+    public void The_tunnel_path_is_on_by_default_and_off_with_a_reason_where_it_cannot_run()
+    {
+        var one = Validate(Options(1)).Offloads;
+        Assert.True(one.UdpTunnelGso);
+        Assert.Null(one.UdpTunnelGsoOffBecause);
+
+        var two = Validate(Options(2)).Offloads;
+        Assert.False(two.UdpTunnelGso);
+        Assert.Contains("dataplane.workers: 1", two.UdpTunnelGsoOffBecause);
+
+        var noTso = Options(1);
+        noTso.Dataplane.Tso = false;
+        Assert.Contains("TSO", Validate(noTso).Offloads.UdpTunnelGsoOffBecause);
+
+        var off = Options(1);
+        off.Dataplane.UdpTunnelGso = false;
+        Assert.Equal((false, (string?)null), (Validate(off).Offloads.UdpTunnelGso, Validate(off).Offloads.UdpTunnelGsoOffBecause));
+    }
 }
