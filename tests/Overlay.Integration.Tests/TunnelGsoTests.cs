@@ -6,8 +6,7 @@ namespace Overlay.Integration.Tests;
 
 /// <summary>The UDP-tunnel GSO underlay (on by default): TCP super-frames cross between the daemons whole, through
 /// the underlay TAP and the tc rules, and arrive intact.</summary>
-[Collection(NetnsCollection.Name)]
-public sealed class TunnelGsoTests(TwoHostsFixture f, ITestOutputHelper output) : IClassFixture<TwoHostsFixture>
+public abstract class TunnelGsoTests(TwoHostsFixture f, ITestOutputHelper output)
 {
     private const string Tap = "ovlu4789";
 
@@ -56,3 +55,11 @@ public sealed class TunnelGsoTests(TwoHostsFixture f, ITestOutputHelper output) 
         long.Parse(f.Rig.Exec(host.Namespace, "cat", $"/sys/class/net/{Tap}/statistics/{name}").Stdout.Trim(),
             System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>Over an IPv4 underlay.</summary>
+[Collection(NetnsCollection.Name)]
+public sealed class TunnelGsoIpv4Tests(TwoHostsFixture f, ITestOutputHelper output) : TunnelGsoTests(f, output), IClassFixture<TwoHostsFixture>;
+
+/// <summary>Over an IPv6 underlay (outer UDP checksum partial, as IPv6 wants one).</summary>
+[Collection(NetnsCollection.Name)]
+public sealed class TunnelGsoIpv6Tests(TwoHostsIpv6Fixture f, ITestOutputHelper output) : TunnelGsoTests(f, output), IClassFixture<TwoHostsIpv6Fixture>;

@@ -22,7 +22,8 @@ public sealed partial class DataplaneHost
     /// cannot be built here (logged). Adds the TAP's fd to <paramref name="fds"/>.</summary>
     private IOutsidePort WithTunnel(DaemonConfig c, IOutsidePort outside, List<int> fds)
     {
-        IpAddr local = c.Vxlan.LocalV4;
+        // One family: IPv4 when the VTEP has an IPv4 address, else IPv6 (a dual-stack VTEP sends IPv6 the UDP way).
+        IpAddr local = c.Vxlan.LocalV4.IsNone ? c.Vxlan.LocalV6 : c.Vxlan.LocalV4;
         if (!c.Offloads.UdpTunnelGso)
         {
             if (c.Offloads.UdpTunnelGsoOffBecause is { } why) LogTunnelOff(why);
@@ -31,7 +32,7 @@ public sealed partial class DataplaneHost
         }
         if (local.IsNone)
         {
-            LogTunnelOff("it carries IPv4 underlays only");
+            LogTunnelOff("the VTEP has no address");
             return outside;
         }
         UnderlayTap? tap = null;
@@ -54,7 +55,7 @@ public sealed partial class DataplaneHost
             // Every VXLAN packet for us comes through the TAP, small ones too: the virtio header carries the checksum
             // state a UDP socket hides (a kernel VXLAN peer over veth leaves inner checksums partial).
             tc = TcRedirect.Install(null, device.Name, tap.Name, local, c.Vxlan.DestinationPort, minLength: 0);
-            var neighbours = new NeighbourRefresher(tap, device.Name, this);
+            var neighbours = new NeighbourRefresher(tap, device.Name, local.IsV6, this);
             neighbours.Refresh();
             _owned.Add(neighbours.Start(NeighbourRefresh));
             _owned.Add(tc);
@@ -90,7 +91,7 @@ public sealed partial class DataplaneHost
     }
 
     /// <summary>Re-reads the next-hop MACs on a timer; a failed read keeps the last map (logged once).</summary>
-    private sealed class NeighbourRefresher(UnderlayTap tap, string device, DataplaneHost host)
+    private sealed class NeighbourRefresher(UnderlayTap tap, string device, bool v6, DataplaneHost host)
     {
         private bool _warned;
 
@@ -98,7 +99,7 @@ public sealed partial class DataplaneHost
         {
             try
             {
-                tap.SetNeighbours(NeighbourTable.ReadIPv4(device));
+                tap.SetNeighbours(v6 ? NeighbourTable.ReadIPv6(device) : NeighbourTable.ReadIPv4(device));
                 _warned = false;
             }
             catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)

@@ -20,9 +20,9 @@ namespace Overlay.Dataplane.Linux.Underlay;
 /// one frame with the inner GSO type, so the inner super-frame goes to the endpoint's TAP without being split. Nothing
 /// of the payload is touched in user space: no segmentation, no checksum, no copy.
 /// <para>
-/// IPv4 underlay only for sending (an IPv6 remote, an unknown next-hop MAC, an outer UDP checksum the kernel cannot
-/// offload, or a frame the tunnel header cannot describe make <see cref="TrySend"/> return false, and the caller
-/// takes the ordinary UDP path). Receives IPv4 and IPv6. The kernel has validated nothing of a packet read here (tc
+/// One underlay family, the local address's (a remote of the other family, an unknown next-hop MAC, an outer UDP
+/// checksum the kernel cannot offload, or a frame the tunnel header cannot describe make <see cref="TrySend"/> return
+/// false, and the caller takes the ordinary UDP path). The kernel has validated nothing of a packet read here (tc
 /// runs before IP): the outer IPv4 header checksum, lengths, addresses, port and, where present and not vouched
 /// for by the virtio header, the UDP checksum are checked here. One worker owns it; allocation-free after opening.
 /// </para>
@@ -171,10 +171,15 @@ public sealed unsafe class UnderlayTap : IDisposable
     /// </summary>
     public bool TrySend(PacketBufferPool pool, int handle, int frameOffset, int frameLength, in VirtioNetHeader header, uint vni, IpAddr remote, uint flowHash)
     {
-        if (!remote.IsV4 || !_local.IsV4 || !header.IsGso || !header.NeedsChecksum) return false;
-        if (_settings.UdpChecksumV4 && !OuterChecksum) return false;
-        if (frameOffset < VirtioTunnelHeader.Size + OuterV4 + VxlanLength) return false;
-        if (20 + 8 + VxlanLength + frameLength > ushort.MaxValue) return false;
+        bool v6 = _local.IsV6;
+        if (remote.IsV6 != v6 || !header.IsGso || !header.NeedsChecksum) return false;
+        // IPv4: the checksum as configured (udpcsum). IPv6: zero only on request (udp6zerocsumtx), as the kernel.
+        bool outerSum = v6 ? !_settings.ZeroChecksumTxV6 : _settings.UdpChecksumV4;
+        if (outerSum && !OuterChecksum) return false;
+        int ipLength = v6 ? 40 : 20;
+        if (frameOffset < VirtioTunnelHeader.Size + EthernetLength + ipLength + 8 + VxlanLength) return false;
+        int udpLength = 8 + VxlanLength + frameLength;
+        if ((v6 ? udpLength : ipLength + udpLength) > ushort.MaxValue) return false;
         var buffer = pool.Span(handle);
         var frame = buffer.Slice(frameOffset, frameLength);
         if (FrameLayout.TryParse(frame, out FrameLayout layout) != FrameParse.Ok) return false;
@@ -187,7 +192,7 @@ public sealed unsafe class UnderlayTap : IDisposable
         };
         if (!matches || header.ChecksumStart != layout.TransportOffset) return false;
         // Every segment the kernel cuts must fit the underlay.
-        if (_underlayMtu > 0 && 20 + 8 + VxlanLength + layout.PayloadOffset + header.GsoSize > _underlayMtu) return false;
+        if (_underlayMtu > 0 && ipLength + 8 + VxlanLength + layout.PayloadOffset + header.GsoSize > _underlayMtu) return false;
         if (!_neighbours.TryGetValue(remote, out MacAddress nextHop))
         {
             TxNoNeighbour++;
@@ -196,31 +201,34 @@ public sealed unsafe class UnderlayTap : IDisposable
 
         int ip = _encap.Encapsulate(buffer, frameOffset, frameLength, vni, remote, flowHash);
         if (ip < 0) return false;
-        int outer = frameOffset - ip + EthernetLength; // Ethernet + IPv4 + UDP + VXLAN
-        BinaryPrimitives.WriteUInt16BigEndian(buffer.Slice(ip + 4), _ipId++);
-        FixIpv4Checksum(buffer.Slice(ip, 20));
-        bool outerSum = _settings.UdpChecksumV4;
+        int outer = frameOffset - ip + EthernetLength; // Ethernet + IP + UDP + VXLAN
+        if (!v6)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(buffer.Slice(ip + 4), _ipId++);
+            FixIpv4Checksum(buffer.Slice(ip, 20));
+        }
         if (outerSum)
         {
             // SKB_GSO_UDP_TUNNEL_CSUM: the field holds the folded pseudo-header sum over the whole length.
-            int udpLength = 8 + VxlanLength + frameLength;
-            ushort partial = InternetChecksum.FoldToUInt16(InternetChecksum.PseudoHeaderV4(_local.V4, remote.V4, 17, udpLength));
-            BinaryPrimitives.WriteUInt16BigEndian(buffer.Slice(ip + 20 + 6), partial);
+            ulong pseudo = v6
+                ? InternetChecksum.PseudoHeaderV6(buffer.Slice(ip + 8, 16), buffer.Slice(ip + 24, 16), 17, udpLength)
+                : InternetChecksum.PseudoHeaderV4(_local.V4, remote.V4, 17, udpLength);
+            BinaryPrimitives.WriteUInt16BigEndian(buffer.Slice(ip + ipLength + 6), InternetChecksum.FoldToUInt16(pseudo));
         }
         int eth = ip - EthernetLength;
         nextHop.Write(buffer.Slice(eth));
         _sourceMac.Write(buffer.Slice(eth + 6));
-        BinaryPrimitives.WriteUInt16BigEndian(buffer.Slice(eth + 12), EtherTypeV4);
+        BinaryPrimitives.WriteUInt16BigEndian(buffer.Slice(eth + 12), v6 ? EtherTypeV6 : EtherTypeV4);
 
         var tunnel = new VirtioTunnelHeader(
             new VirtioNetHeader(
                 (byte)(VirtioNetHeader.FlagNeedsChecksum | (outerSum ? VirtioTunnelHeader.FlagUdpTunnelChecksum : 0)),
-                (byte)(header.GsoType | VirtioTunnelHeader.GsoUdpTunnelV4),
+                (byte)(header.GsoType | (v6 ? VirtioTunnelHeader.GsoUdpTunnelV6 : VirtioTunnelHeader.GsoUdpTunnelV4)),
                 (ushort)(outer + layout.PayloadOffset),
                 header.GsoSize,
                 (ushort)(outer + layout.TransportOffset),
                 header.ChecksumOffset),
-            OuterTransportOffset: EthernetLength + 20,
+            OuterTransportOffset: (ushort)(EthernetLength + ipLength),
             InnerNetworkOffset: (ushort)(outer + layout.NetworkOffset));
         int start = eth - VirtioTunnelHeader.Size;
         tunnel.Write(buffer.Slice(start, VirtioTunnelHeader.Size));
@@ -413,10 +421,10 @@ public sealed unsafe class UnderlayTap : IDisposable
         bool vouched = header.IsTunnelGso || plain.IsGso || (plain.Flags & (VirtioNetHeader.FlagNeedsChecksum | VirtioNetHeader.FlagDataValid)) != 0;
         if (!vouched)
         {
-            // A single datagram nobody checked: its UDP length must match, and a checksum present must hold.
+            // A single datagram nobody checked: its UDP length must match, and a checksum present must hold (a zero
+            // checksum is taken over IPv6 too, as our socket takes it).
             if (BinaryPrimitives.ReadUInt16BigEndian(u.Slice(4)) != u.Length) return false;
             ushort checksum = BinaryPrimitives.ReadUInt16BigEndian(u.Slice(6));
-            if (checksum == 0 && v6) return false;
             if (checksum != 0)
             {
                 var ipHeader = frame.Slice(l3);
