@@ -19,8 +19,8 @@ public sealed partial class DataplaneHost
     public UnderlayTap? TunnelTap { get; private set; }
 
     /// <summary>Wraps <paramref name="outside"/> with the tunnel path, or returns it as it is when the path is off or
-    /// cannot be built here (logged). Adds the TAP's fd to <paramref name="fds"/>.</summary>
-    private IOutsidePort WithTunnel(DaemonConfig c, IOutsidePort outside, List<int> fds)
+    /// cannot be built here (logged). Adds the TAP to the worker's <paramref name="receivers"/>.</summary>
+    private IOutsidePort WithTunnel(DaemonConfig c, IOutsidePort outside, List<(int Fd, IUnderlayReceiver Receiver)> receivers)
     {
         // One family: IPv4 when the VTEP has an IPv4 address, else IPv6 (a dual-stack VTEP sends IPv6 the UDP way).
         IpAddr local = c.Vxlan.LocalV4.IsNone ? c.Vxlan.LocalV6 : c.Vxlan.LocalV4;
@@ -61,7 +61,7 @@ public sealed partial class DataplaneHost
             _owned.Add(tc);
             _owned.Add(tap);
             TunnelTap = tap;
-            fds.Add(tap.Fd);
+            receivers.Add((tap.Fd, tap));
             LogTunnelOn(tap.Name, device.Name, tap.OuterChecksum ? "with" : "without");
             return new TunnelOutsidePort(outside, tap);
         }

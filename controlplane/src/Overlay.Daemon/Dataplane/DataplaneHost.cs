@@ -78,8 +78,8 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
             var pool = new PacketBufferPool(c.Buffers, bufferSize, large);
             var underlays = OpenUnderlays(c, first: w == 0);
             IOutsidePort outside = underlays.Count == 1 ? underlays[0] : new DualStackOutsidePort(underlays[0], underlays[1], c.BatchSize);
-            var underlayFds = underlays.Select(u => u.Fd).ToList();
-            if (w == 0) outside = WithTunnel(c, outside, underlayFds);
+            var receivers = underlays.Select(u => (u.Fd, (IUnderlayReceiver)u)).ToList();
+            if (w == 0) outside = WithTunnel(c, outside, receivers);
             var sw = new VxlanSwitch(pool, c.Vxlan, outside, _time, c.BatchSize);
             if (exchange is not null) sw.JoinExchange(exchange, w, ShareInterval);
             var tapFds = new List<int>();
@@ -121,7 +121,7 @@ public sealed partial class DataplaneHost : IHostedService, IDisposable
             }
             if (w == 0) firstQueues = [.. queues];
             int cpu = c.Cpus.Count == 0 ? -1 : c.Cpus[w % c.Cpus.Count];
-            workers.Add(new SwitchWorker(sw, outside, tapFds, underlayFds, _time, c.BatchSize, LogWorkerError,
+            workers.Add(new SwitchWorker(sw, tapFds, receivers, _time, c.BatchSize, LogWorkerError,
                 index: w, cpu: cpu));
         }
         Worker = new SwitchWorkerGroup(workers);

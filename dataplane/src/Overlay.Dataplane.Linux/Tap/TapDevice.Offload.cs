@@ -177,8 +177,7 @@ public sealed unsafe partial class TapDevice
             if (header.IsGso || header.NeedsChecksum)
             {
                 // Already a super-frame (or a partial checksum): what GRO holds leaves first, to keep the order.
-                while (!gro.Flush()) failed += WriteOutput(pool, gro);
-                failed += WriteOutput(pool, gro);
+                failed += FlushCoalescer(pool, gro);
                 failed += WriteWhole(pool, batch.Handles[i], batch.Offsets[i], batch.Lengths[i], header);
                 continue;
             }
@@ -188,8 +187,7 @@ public sealed unsafe partial class TapDevice
             }
         }
         batch.Count = 0;
-        while (!gro.Flush()) failed += WriteOutput(pool, gro);
-        failed += WriteOutput(pool, gro);
+        failed += FlushCoalescer(pool, gro);
         int written = Math.Max(0, count - failed);
         TxFrames += written;
         return written;
@@ -226,6 +224,15 @@ public sealed unsafe partial class TapDevice
         }
         output.ReturnAll(pool);
         return lost;
+    }
+
+    /// <summary>Writes every super-frame the coalescer holds and everything in its output; returns the input frames
+    /// lost to write errors.</summary>
+    private int FlushCoalescer(PacketBufferPool pool, GroCoalescer gro)
+    {
+        int failed = 0;
+        while (!gro.Flush()) failed += WriteOutput(pool, gro);
+        return failed + WriteOutput(pool, gro);
     }
 
     /// <summary>Writes one frame behind <paramref name="header"/> (in its headroom) and returns the buffer; returns 1

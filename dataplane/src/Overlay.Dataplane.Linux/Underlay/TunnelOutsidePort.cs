@@ -8,7 +8,9 @@ namespace Overlay.Dataplane.Linux.Underlay;
 /// <summary>
 /// The underlay of a worker with the UDP-tunnel GSO path: ordinary datagrams come and go through the UDP socket(s)
 /// (<paramref name="datagrams"/>, batched); super-frames leave whole through the <see cref="UnderlayTap"/> when it
-/// can take them, and the super-packets that tc hands to the TAP are read from it. Poll both <see cref="Fds"/>.
+/// can take them, and what tc hands to the TAP is read from it. A worker reads the socket and the TAP each when its
+/// own descriptor is ready (both are <see cref="IUnderlayReceiver"/>s); <see cref="Receive"/> reads both, for callers
+/// that poll nothing.
 /// </summary>
 public sealed class TunnelOutsidePort(IOutsidePort datagrams, UnderlayTap tap) : IOutsidePort, ISuperFrameOutside
 {

@@ -4,6 +4,7 @@ using Overlay.Dataplane.Linux.Native;
 using Overlay.Dataplane.Linux.Netns;
 using Overlay.Dataplane.Linux.Tap;
 using Overlay.Dataplane.Offload;
+using Overlay.Dataplane.Ports;
 using Overlay.Dataplane.Vxlan;
 using Overlay.Packets;
 
@@ -27,7 +28,7 @@ namespace Overlay.Dataplane.Linux.Underlay;
 /// for by the virtio header, the UDP checksum are checked here. One worker owns it; allocation-free after opening.
 /// </para>
 /// </summary>
-public sealed unsafe class UnderlayTap : IDisposable
+public sealed unsafe class UnderlayTap : IUnderlayReceiver, IDisposable
 {
     private const int EthernetLength = 14;
     private const int OuterV4 = EthernetLength + 20 + 8;

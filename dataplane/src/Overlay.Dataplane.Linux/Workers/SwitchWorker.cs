@@ -13,14 +13,15 @@ namespace Overlay.Dataplane.Linux.Workers;
 public sealed partial class SwitchWorker : IDisposable
 {
     private const int WakeData = int.MaxValue;
-    private const int UnderlayData = -1;
+    /// <summary>Epoll data of underlay source i is UnderlayBase - i.</summary>
+    private const int UnderlayBase = -1;
 
     private readonly VxlanSwitch _switch;
     private readonly Epoll _epoll;
     private readonly EventFd _wake = new();
     private readonly ConcurrentQueue<Action> _commands = new();
     private readonly PacketBatch _rx;
-    private readonly Ports.IOutsidePort _outside;
+    private readonly Ports.IUnderlayReceiver[] _receivers;
     private readonly TimeProvider _time;
     private readonly TimeSpan _ageInterval;
     private readonly Action<Exception>? _onError;
@@ -31,26 +32,27 @@ public sealed partial class SwitchWorker : IDisposable
 
     /// <param name="tapFds">The file descriptor this worker reads for each switch port, by port index; -1 for a
     /// port it only writes to (a single-queue TAP that another worker reads).</param>
-    /// <param name="underlayFds">The receive sockets of the underlay.</param>
+    /// <param name="underlays">The underlay's receive descriptors, each with what reads it (a socket, the tunnel TAP):
+    /// a ready descriptor is read alone, so an idle source costs no system call.</param>
     /// <param name="index">The worker's number, for its thread name.</param>
     /// <param name="cpu">A CPU to pin the thread to, or -1 to leave it to the scheduler.</param>
-    public SwitchWorker(VxlanSwitch sw, Ports.IOutsidePort outside, IReadOnlyList<int> tapFds, IReadOnlyList<int> underlayFds,
+    public SwitchWorker(VxlanSwitch sw, IReadOnlyList<int> tapFds, IReadOnlyList<(int Fd, Ports.IUnderlayReceiver Receiver)> underlays,
         TimeProvider time, int batchSize, Action<Exception>? onError = null, TimeSpan? ageInterval = null, int index = 0, int cpu = -1)
     {
         _switch = sw;
-        _outside = outside;
+        _receivers = [.. underlays.Select(u => u.Receiver)];
         _time = time;
         _onError = onError;
         _index = index;
         _cpu = cpu;
         _ageInterval = ageInterval ?? TimeSpan.FromSeconds(10); // the kernel's FDB_AGE_INTERVAL
         _rx = new PacketBatch(batchSize);
-        _epoll = new Epoll(tapFds.Count + underlayFds.Count + 1);
+        _epoll = new Epoll(tapFds.Count + underlays.Count + 1);
         for (int i = 0; i < tapFds.Count; i++)
         {
             if (tapFds[i] >= 0) _epoll.Add(tapFds[i], i);
         }
-        foreach (int fd in underlayFds) _epoll.Add(fd, UnderlayData);
+        for (int i = 0; i < underlays.Count; i++) _epoll.Add(underlays[i].Fd, UnderlayBase - i);
         _epoll.Add(_wake.Fd, WakeData);
     }
 
@@ -117,7 +119,7 @@ public sealed partial class SwitchWorker : IDisposable
                 try
                 {
                     if (data == WakeData) RunCommands();
-                    else if (data == UnderlayData) Outside();
+                    else if (data <= UnderlayBase) Outside(UnderlayBase - data);
                     else Inside(data);
                 }
                 catch (Exception e)
@@ -144,9 +146,9 @@ public sealed partial class SwitchWorker : IDisposable
         _switch.ProcessInside(portIndex, _rx);
     }
 
-    private void Outside()
+    private void Outside(int source)
     {
-        if (_outside.Receive(_switch.Pool, _rx) == 0) return;
+        if (_receivers[source].Receive(_switch.Pool, _rx) == 0) return;
         Batches++;
         _switch.ProcessOutside(_rx);
     }

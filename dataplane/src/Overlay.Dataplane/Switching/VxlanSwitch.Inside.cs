@@ -127,21 +127,27 @@ public sealed partial class VxlanSwitch
     /// <summary>Splits a super-frame into MTU-sized frames with complete checksums and switches each.</summary>
     private void SegmentInside(SwitchPort port, int handle, int offset, int length, in VirtioNetHeader header, long now)
     {
+        if (!TrySegment(handle, offset, length, header, port.Network.Counters, port.Counters)) return;
         var segments = _segments;
-        GsoResult result = _segmenter.Segment(_pool.Span(handle).Slice(offset, length), header, segments);
-        _pool.Return(handle);
-        if (!result.IsOk)
-        {
-            port.Counters.Drops[(int)GsoDropReasons.For(result.Status)]++;
-            port.Network.Counters.Drops[(int)GsoDropReasons.For(result.Status)]++;
-            segments.ReturnAll(_pool);
-            return;
-        }
         for (int i = 0; i < segments.Count; i++)
         {
             InsideFrame(port, segments.Handles[i], segments.Offsets[i], segments.Lengths[i], VirtioNetHeader.None, now);
         }
         segments.Count = 0;
+    }
+
+    /// <summary>Splits a super-frame into <see cref="_segments"/> (the caller hands each on and empties it) and returns
+    /// the super-frame's buffer. False when the segmenter refused it: the drop is counted on
+    /// <paramref name="network"/> (and <paramref name="port"/>) and nothing is left to hand on.</summary>
+    private bool TrySegment(int handle, int offset, int length, in VirtioNetHeader header, TrafficCounters network, TrafficCounters? port)
+    {
+        GsoResult result = _segmenter.Segment(_pool.Span(handle).Slice(offset, length), header, _segments);
+        _pool.Return(handle);
+        if (result.IsOk) return true;
+        var reason = GsoDropReasons.For(result.Status);
+        network.Drops[(int)reason]++;
+        if (port is not null) port.Drops[(int)reason]++;
+        return false;
     }
 
     /// <summary>Learns a source; false when a static entry forbids the frame. With several workers, news goes to

@@ -126,14 +126,8 @@ public sealed partial class VxlanSwitch
             else Flood(network, -1, [], handle, offset, length, network.Counters);
             return;
         }
+        if (!TrySegment(handle, offset, length, header, network.Counters, port: null)) return;
         var segments = _segments;
-        GsoResult result = _segmenter.Segment(frame, header, segments);
-        _pool.Return(handle);
-        if (!result.IsOk)
-        {
-            network.Counters.Drops[(int)GsoDropReasons.For(result.Status)]++;
-            return;
-        }
         for (int i = 0; i < segments.Count; i++)
         {
             if (portIndex >= 0) ToPort(_portArray[portIndex], segments.Handles[i], segments.Offsets[i], segments.Lengths[i]);

@@ -7,8 +7,8 @@ namespace Overlay.Dataplane.Linux.Tests.Underlay.Tunnel;
 /// <summary>
 /// Two namespaces "ovlhXXXXXXXX": A holds the underlay device <see cref="Underlay"/> (198.18.99.1/24), B its veth
 /// peer <see cref="Peer"/> (198.18.99.2/24), MTU 9000 both ends so a 3000-byte datagram crosses unfragmented.
-/// IPv6 DAD is off so the kernel's link-local addresses are usable at once (no IPv6 address is configured by
-/// hand). Both namespaces are deleted on Dispose, also when the constructor fails half way.
+/// Each end also gets a fixed link-local IPv6 address (<see cref="LocalLinkLocal"/>, <see cref="PeerLinkLocal"/>,
+/// no DAD), usable at once, so nothing waits for the kernel to make its own. Both namespaces are deleted on Dispose, also when the constructor fails half way.
 /// </summary>
 internal sealed class TunnelNetwork : IDisposable
 {
@@ -17,6 +17,8 @@ internal sealed class TunnelNetwork : IDisposable
     public const int Mtu = 9000;
     public static readonly IpAddr LocalIp = IpAddr.Parse("198.18.99.1");
     public static readonly IpAddr PeerIp = IpAddr.Parse("198.18.99.2");
+    public static readonly IpAddr LocalLinkLocal = IpAddr.Parse("fe80::99:1");
+    public static readonly IpAddr PeerLinkLocal = IpAddr.Parse("fe80::99:2");
 
     private readonly List<string> _namespaces = [];
 
@@ -27,8 +29,8 @@ internal sealed class TunnelNetwork : IDisposable
             A = AddNamespace();
             B = AddNamespace();
             Ip.Run("link", "add", Underlay, "netns", A, "mtu", "9000", "type", "veth", "peer", "name", Peer, "netns", B, "mtu", "9000");
-            Configure(A, Underlay, LocalIp);
-            Configure(B, Peer, PeerIp);
+            Configure(A, Underlay, LocalIp, LocalLinkLocal);
+            Configure(B, Peer, PeerIp, PeerLinkLocal);
         }
         catch
         {
@@ -49,24 +51,6 @@ internal sealed class TunnelNetwork : IDisposable
     public static JsonElement Link(string ns, string device) => Ip.Link(ns, device);
 
     public static MacAddress MacOf(string ns, string device) => MacAddress.Parse(Link(ns, device).GetProperty("address").GetString()!);
-
-    /// <summary>The kernel-made fe80:: address of the device, waiting up to 5 s for it to appear.</summary>
-    public static IpAddr LinkLocal(string ns, string device)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.ElapsedMilliseconds < 5_000)
-        {
-            foreach (var link in Ip.Json("-n", ns, "-6", "addr", "show", "dev", device, "scope", "link").EnumerateArray())
-            {
-                foreach (var a in link.GetProperty("addr_info").EnumerateArray())
-                {
-                    if (IpAddr.TryParse(a.GetProperty("local").GetString(), out var address)) return address;
-                }
-            }
-            Thread.Sleep(50);
-        }
-        throw new InvalidOperationException($"no link-local address on {device} in {ns}");
-    }
 
     /// <summary><c>tc -n NS ARGS</c>; returns stdout, throws with stderr on failure.</summary>
     public static string Tc(string ns, params string[] args)
@@ -90,9 +74,10 @@ internal sealed class TunnelNetwork : IDisposable
         return name;
     }
 
-    private static void Configure(string ns, string device, IpAddr address)
+    private static void Configure(string ns, string device, IpAddr address, IpAddr linkLocal)
     {
         Ip.Run("-n", ns, "addr", "add", address + "/24", "dev", device);
+        Ip.Run("-n", ns, "addr", "add", linkLocal + "/64", "dev", device, "nodad");
         Ip.Run("-n", ns, "link", "set", device, "up");
     }
 }

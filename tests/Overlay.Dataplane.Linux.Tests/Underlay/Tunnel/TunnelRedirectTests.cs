@@ -144,8 +144,8 @@ public sealed class TunnelRedirectTests
     {
         using var net = new TunnelNetwork();
         using var tap = CreateTap(net.A);
-        var local = TunnelNetwork.LinkLocal(net.A, TunnelNetwork.Underlay);
-        var peerLinkLocal = TunnelNetwork.LinkLocal(net.B, TunnelNetwork.Peer);
+        var local = TunnelNetwork.LocalLinkLocal;
+        var peerLinkLocal = TunnelNetwork.PeerLinkLocal;
 
         var found = UnderlayDevice.Find(local, net.A);
         Assert.NotNull(found);
